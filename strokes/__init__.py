@@ -1,0 +1,45 @@
+"""strokes: turn an image into a painting of vector strokes, and draw stored
+strokes in pluggable styles.
+
+The table of contents (names load on first use, so ``import strokes`` is quick):
+
+* stroke model:   StrokeSet, Stroke, COLUMNS, LAYOUT_VERSION, load, save
+* styles:         Style, get_style, list_styles, refresh_styles
+* drawing:        render, composite
+* images in:      load_image
+* painting:       paint, Painting, load_renderer, train_renderer
+* outputs:        frames, animate, export_svg
+"""
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_WHERE = {
+    "StrokeSet": "strokeset", "Stroke": "strokeset",
+    "COLUMNS": "layout", "LAYOUT_VERSION": "layout",
+    "load": "files", "save": "files", "StrokesFileError": "files",
+    "Style": "style",
+    "get_style": "registry", "list_styles": "registry", "refresh_styles": "registry",
+    "UnknownStyleError": "registry", "ENTRY_POINT_GROUP": "registry",
+    "render": "render", "render_tensor": "render",
+    "composite": "composite",
+    "load_image": "images", "ImageError": "images",
+    "paint": "painter", "Painting": "painter",
+    "load_renderer": "neural", "train_renderer": "neural",
+    "frames": "animate", "animate": "animate",
+    "export_svg": "svg",
+}
+
+__all__ = sorted(_WHERE) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'strokes' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

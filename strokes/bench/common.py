@@ -1,0 +1,57 @@
+"""Helpers shared by the benchmarks: timing, peak memory, machine description, image scores."""
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+            f"{torch.get_num_threads()} threads, {'GPU ' + torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'}")
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process (and waited-for children are not counted), MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_time(fn, repeat: int = 5, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB of two float arrays in [0, 1]."""
+    mse = float(np.mean((np.asarray(a, np.float64) - np.asarray(b, np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(1.0 / mse)
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean SSIM of two ``(H, W, 3)`` float images in [0, 1] (Gaussian window, sigma 1.5, per channel)."""
+    from scipy.ndimage import gaussian_filter
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    scores = []
+    for ch in range(a.shape[-1]):
+        x, y = a[..., ch], b[..., ch]
+        f = lambda z: gaussian_filter(z, 1.5, truncate=3.5)  # noqa: E731
+        mx, my = f(x), f(y)
+        vx = f(x * x) - mx * mx
+        vy = f(y * y) - my * my
+        cxy = f(x * y) - mx * my
+        m = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+        scores.append(m.mean())
+    return float(np.mean(scores))
