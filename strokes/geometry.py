@@ -33,8 +33,9 @@ class StrokeFrame(NamedTuple):
     half_width: half the stroke width at ``t``, pixels.
     length:     ``(S, 1, 1)`` centreline length, pixels.
     unit:       pixels per canvas-relative unit of width (the shorter side).
-    x, y:       ``(1, 1, w)`` and ``(1, h, 1)``: pixel centres in
-                canvas-relative units, for textures anchored to the canvas.
+    x, y:       ``(1, 1, w)`` and ``(1, h, 1)`` (``(S, 1, w)``, ``(S, h, 1)`` for
+                per-stroke windows): pixel centres in canvas-relative units,
+                for textures anchored to the canvas.
     """
 
     along: torch.Tensor
@@ -73,6 +74,14 @@ def centreline(params: torch.Tensor, size, segments: int = 16) -> torch.Tensor:
     return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
 
 
+def _pixel_centres(start, n: int, dtype, device) -> torch.Tensor:
+    """``(n,)`` or, for a per-stroke ``(S,)`` start, ``(S, n)`` pixel-centre coordinates."""
+    ramp = torch.arange(n, dtype=dtype, device=device) + 0.5
+    if isinstance(start, torch.Tensor) and start.ndim == 1:
+        return start.to(dtype).view(-1, 1) + ramp
+    return ramp + float(start)
+
+
 def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segments: int = 16) -> StrokeFrame:
     """Each pixel of ``window`` in each stroke's frame (see :class:`StrokeFrame`).
 
@@ -80,6 +89,8 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
         params: ``(S, 15)`` strokes in the layout of :mod:`strokes.layout`.
         size: ``(H, W)`` of the full canvas.
         window: ``(top, left, h, w)`` part of the canvas to compute; all of it by default.
+            ``top`` and ``left`` may be ``(S,)`` tensors: one window per stroke, all
+            of the same ``h, w`` (how small strokes are drawn or painted in batches).
 
     >>> p = torch.tensor([[.1, .5, .5, .5, .9, .5, .2, .2] + [0.] * 6 + [1.]])
     >>> f = stroke_frame(p, (10, 10))
@@ -90,8 +101,8 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     H, W = size
     top, left, h, w = window if window is not None else full_window(size)
     dt = params.dtype if params.is_floating_point() else torch.float32
-    xs = (torch.arange(w, dtype=dt, device=params.device) + left + 0.5).view(1, 1, w)
-    ys = (torch.arange(h, dtype=dt, device=params.device) + top + 0.5).view(1, h, 1)
+    xs = _pixel_centres(left, int(w), dt, params.device).view(-1, 1, int(w))
+    ys = _pixel_centres(top, int(h), dt, params.device).view(-1, int(h), 1)
 
     pts = centreline(params, size, segments)               # (S, n+1, 2)
     seg = pts[:, 1:] - pts[:, :-1]                          # (S, n, 2)

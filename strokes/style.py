@@ -43,8 +43,10 @@ class Style(abc.ABC):
                 values in [0, 1].
             size: ``(H, W)`` of the full canvas in pixels.
             window: ``(top, left, h, w)``: draw only this part of the canvas
-                (the library draws large canvases piece by piece). ``None`` is
-                the whole canvas, ``h, w = H, W``.
+                (the library draws large canvases piece by piece). ``top`` and
+                ``left`` may be ``(S,)`` tensors, one window per stroke.
+                ``None`` is the whole canvas, ``h, w = H, W``. Passing the
+                window on to :func:`strokes.geometry.stroke_frame` handles it.
 
         Returns:
             ``foreground (S, 3, h, w)`` and ``alpha (S, 1, h, w)``, in [0, 1],
