@@ -1,0 +1,74 @@
+import math
+
+import pytest
+import torch
+
+from strokes.geometry import centreline, coverage, stroke_boxes, stroke_frame
+from tests.conftest import make_params
+
+
+class TestStrokeFrame:
+    def test_straight_stroke_distances(self):
+        p = make_params([dict(x0=.1, y0=.5, x1=.5, y1=.5, x2=.9, y2=.5, w0=.2, w2=.2)])
+        f = stroke_frame(p, (20, 20))
+        assert f.dist.shape == (1, 20, 20)
+        assert float(f.length) == pytest.approx(16.0, abs=1e-4)
+        # row 10 centre is y=10.5: 0.5 px from the centreline at y=10
+        assert float(f.dist[0, 10, 10]) == pytest.approx(0.5, abs=1e-4)
+        assert float(f.half_width[0, 10, 10]) == pytest.approx(2.0, abs=1e-5)
+        # along runs from -1.5 (pixel x=0.5) to 17.5 (x=19.5)
+        assert float(f.along[0, 10, 0]) == pytest.approx(-1.5, abs=1e-4)
+        assert float(f.along[0, 10, 19]) == pytest.approx(17.5, abs=1e-4)
+
+    def test_across_sign_and_round_caps(self):
+        p = make_params([dict(x0=.25, y0=.5, x1=.5, y1=.5, x2=.75, y2=.5)])
+        f = stroke_frame(p, (40, 40))
+        assert float(f.across[0, 5, 20]) * float(f.across[0, 35, 20]) < 0
+        # beyond the end the distance is to the end point (round cap)
+        assert float(f.dist[0, 20, 39]) == pytest.approx(math.hypot(39.5 - 30, 0.5), abs=1e-3)
+
+    def test_curved_stroke_passes_through_its_midpoint(self):
+        p = make_params([dict(x0=.1, y0=.8, x1=.5, y1=.0, x2=.9, y2=.8)])
+        H = W = 100
+        mid = centreline(p, (H, W), segments=2)[0, 1]          # B(0.5) in pixels
+        f = stroke_frame(p, (H, W))
+        i, j = int(mid[1]), int(mid[0])
+        assert float(f.dist[0, i, j]) < 1.0
+        assert float(f.t[0, i, j]) == pytest.approx(0.5, abs=0.02)
+
+    def test_windows_equal_crops(self):
+        torch.manual_seed(0)
+        p = torch.rand(4, 15)
+        full = stroke_frame(p, (30, 50))
+        part = stroke_frame(p, (30, 50), window=(5, 10, 12, 20))
+        torch.testing.assert_close(part.dist, full.dist[:, 5:17, 10:30], atol=1e-4, rtol=0)
+        tops, lefts = torch.tensor([0, 3, 9, 18]), torch.tensor([1, 30, 0, 12])
+        each = stroke_frame(p, (30, 50), window=(tops, lefts, 12, 20))
+        for s in range(4):
+            t, l = int(tops[s]), int(lefts[s])
+            torch.testing.assert_close(each.along[s], full.along[s, t:t + 12, l:l + 20], atol=1e-3, rtol=0)
+
+    def test_bad_params_shape(self):
+        with pytest.raises(ValueError, match=r"expected stroke parameters of shape \(S, 15\), got \(3, 14\)"):
+            stroke_frame(torch.zeros(3, 14), (8, 8))
+
+    def test_gradcheck_distance(self):
+        p = make_params([dict(x0=.21, y0=.43, x1=.52, y1=.31, x2=.77, y2=.61)]).double().requires_grad_()
+        f = lambda q: stroke_frame(q, (6, 7)).dist  # noqa: E731
+        assert torch.autograd.gradcheck(f, (p,), eps=1e-6, atol=1e-5)
+
+
+def test_coverage_is_antialiased():
+    c = coverage(torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0]))
+    assert c.tolist() == [1.0, 1.0, 0.5, 0.0, 0.0]
+
+
+def test_boxes_contain_the_stroke():
+    p = make_params([dict(x0=.1, y0=.2, x1=.5, y1=.9, x2=.7, y2=.3, w0=.1, w2=.05)])
+    H, W = 60, 80
+    top, left, bottom, right = stroke_boxes(p, (H, W))[0].tolist()
+    f = stroke_frame(p, (H, W))
+    inside = (f.dist <= f.half_width + 0.5)[0]
+    ys, xs = torch.nonzero(inside, as_tuple=True)
+    assert top <= int(ys.min()) and int(ys.max()) < bottom
+    assert left <= int(xs.min()) and int(xs.max()) < right
