@@ -1,0 +1,79 @@
+"""Watercolor: a transparent wash with pigment pooled at its edges.
+
+* the wash is transparent (a single layer lets most of the paper through) and
+  its density wanders a little, as the water dried unevenly;
+* pigment gathers where the wet edge dried last, so a darker rim runs along
+  the stroke's outline;
+* the outline itself is irregular and soft, with a faint bleed past it (the
+  style's ``reach`` lets paint spread beyond the nominal width);
+* granulation: pigment settles in a fine, soft grain in the stroke's frame, and
+  a faint paper texture fixed to the canvas shows through every stroke.
+"""
+from __future__ import annotations
+
+import torch
+
+from strokes.geometry import coverage, lerp_color, stroke_frame
+from strokes.noise import fractal_noise
+from strokes.style import Style
+
+
+class WatercolorStyle(Style):
+    """Transparent watercolour washes.
+
+    Options:
+        seed: which edge shape, grain and paper.
+        wash: opacity of the wash inside the stroke, in [0, 1] (times the stroke's opacity).
+        pooling: extra pigment at the rim, in [0, 1].
+        granulation: strength of the pigment grain, in [0, 1].
+        bleed: how far (fraction of the half width) paint bleeds past the edge.
+        paper: strength of the canvas-fixed paper texture, in [0, 1].
+    """
+
+    name = "watercolor"
+    description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
+    reach = 1.45
+
+    def __init__(self, seed: int = 0, wash: float = 0.45, pooling: float = 0.35,
+                 granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):
+        super().__init__(seed)
+        self.wash = float(wash)
+        self.pooling = float(pooling)
+        self.granulation = float(granulation)
+        self.bleed = float(bleed)
+        self.paper = float(paper)
+
+    def rasterize(self, params, size, window=None):
+        """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
+        f = stroke_frame(params, size, window)
+        u = f.unit
+        X, Y = f.along.detach() / u, f.across.detach() / u      # canvas units, stroke frame
+        pixel = 1 / u
+        half = f.half_width
+
+        # Irregular outline: the edge wanders by up to ~12% of the half width.
+        wander = fractal_noise(X * 12, Y * 12, self.seed, octaves=3, pixel=12 * pixel)
+        edge = half * (1 + 0.24 * (wander - 0.5)) + 0.5
+        outside = f.dist - edge                                  # pixels, negative inside
+        soft = 1.0 + 0.04 * half
+        inside = coverage(outside, soft)
+
+        # Pigment pooled at the rim: strongest at the edge, fading inwards.
+        rim_width = 0.18 * half + 1.0
+        rim = torch.exp(-(-outside).clamp(min=0) / rim_width)
+        # Uneven drying and granulation (stroke frame), faint paper (canvas).
+        blotch = fractal_noise(X * 5, Y * 5, self.seed + 1, octaves=2, pixel=5 * pixel)
+        grain = fractal_noise(X * 250, Y * 250, self.seed + 2, octaves=3, pixel=250 * pixel)
+        paper = fractal_noise(f.x * (400 * size[1] / u), f.y * (400 * size[0] / u), self.seed + 3, octaves=2, pixel=400 * pixel)
+        density = (self.wash * (1 + 0.5 * (blotch - 0.5)) + self.pooling * rim
+                   ) * (1 + self.granulation * 2 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))
+
+        # Faint bleed past the edge, reaching ``bleed`` of the half width and ending at zero.
+        reach_px = self.bleed * half + 1.0
+        feather = (1 - outside.clamp(min=0) / reach_px).clamp(min=0) ** 2
+        opacity = params[:, 14].view(-1, 1, 1)
+        alpha = opacity * (density * inside + 0.3 * self.wash * feather * (1 - inside))
+
+        color = lerp_color(params, f.t)
+        fg = color * (1 - 0.4 * self.pooling * rim)[:, None]          # pooled pigment is deeper
+        return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
