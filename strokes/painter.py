@@ -1,0 +1,245 @@
+"""Paint an image into N strokes: :func:`paint` and :class:`Painting`.
+
+The method follows *Stylized Neural Painting* (Zou et al., CVPR 2021) in its
+essentials: strokes are optimized directly against the image, many at once,
+under a pixel loss plus an optimal-transport loss, coarse to fine. What is
+ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
+strokes seeded where the canvas is most wrong along the local flow of the
+image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
+own small window (:mod:`strokes.painting.windows`), which keeps a batch cheap
+on a CPU. The saved picture is drawn by the style's reference rasterizer.
+
+>>> import torch
+>>> target = torch.linspace(0, 1, 48 * 32).view(1, 32, 48).repeat(3, 1, 1)
+>>> p = paint(target, style="marker", strokes=6, size=48, progress=False)
+>>> len(p.strokes), p.image.size
+(6, (48, 32))
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .atomic import save_image
+from .painting.optimize import Bounds, optimize_batch
+from .painting.schedule import LENGTH, batches, plan
+from .painting.seeding import flow_angle, initial_strokes, pick_places
+from .painting.windows import draw_strokes
+from .render import canvas_size, to_image
+from .strokeset import StrokeSet
+
+__all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
+
+
+class PaintError(ValueError):
+    """A painting request that cannot be carried out (bad option or resume file)."""
+
+
+@dataclass
+class PaintOptions:
+    """Settings of the painter beyond the common ones of :func:`paint`.
+
+    background: bare-canvas colour, RGB in [0, 1], or ``"auto"`` (the image's mean colour).
+    ot_weight: weight of the optimal-transport loss next to the pixel loss.
+    steps: optimizer steps per batch.
+    lr: Adam learning rate (on the unconstrained parameters).
+    max_batch: most strokes optimized together.
+    checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
+    resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
+    callback: called after every batch with the :class:`Painting` so far.
+    """
+
+    background: "str | Sequence[float]" = "auto"
+    ot_weight: float = 0.1
+    steps: int = 30
+    lr: float = 0.08
+    max_batch: int = 100
+    checkpoint: "str | Path | None" = None
+    resume: "StrokeSet | str | Path | None" = None
+    callback: "Callable[[Painting], None] | None" = None
+
+
+class Painting:
+    """The result of :func:`paint`: strokes, and the picture they make in their style.
+
+    Attributes:
+        strokes: :class:`~strokes.strokeset.StrokeSet` on a canvas of the painting's size.
+        style: the :class:`~strokes.style.Style` that draws it.
+        seconds: wall time the painter took.
+    """
+
+    def __init__(self, strokes: StrokeSet, style, seconds: float = 0.0):
+        self.strokes = strokes
+        self.style = style
+        self.seconds = seconds
+        self._image = None
+
+    @property
+    def image(self):
+        """The painting as a PIL image (the style's reference rasterizer), at the canvas size."""
+        if self._image is None:
+            self._image = to_image(self.tensor())
+        return self._image
+
+    def tensor(self, device="cpu") -> torch.Tensor:
+        """The painting as a ``(3, H, W)`` float tensor in [0, 1]."""
+        s = self.strokes
+        bg = torch.tensor(s.background, dtype=torch.float32, device=device).view(3, 1, 1)
+        canvas = bg.repeat(1, s.height, s.width)
+        return draw_strokes(canvas, s.to_tensor(device=device), self.style)
+
+    def save(self, directory, npz: bool = False) -> Path:
+        """Write ``painting.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
+        from .files import save
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        save(self.strokes, out / "strokes.json")
+        if npz:
+            save(self.strokes, out / "strokes.npz")
+        save_image(self.image, out / "painting.png")
+        return out
+
+    def __repr__(self) -> str:
+        return f"Painting({len(self.strokes)} strokes, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"
+
+
+def _device(device) -> torch.device:
+    if device in (None, "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+def _background(option, target: torch.Tensor) -> tuple[float, float, float]:
+    if isinstance(option, str):
+        if option == "auto":
+            return tuple(float(v) for v in target.mean((1, 2)))
+        raise PaintError(f"background: expected 'auto' or three numbers in [0, 1], got {option!r}")
+    values = tuple(float(v) for v in option)
+    if len(values) != 3 or not all(0.0 <= v <= 1.0 for v in values):
+        raise PaintError(f"background: expected 'auto' or three numbers in [0, 1], got {option!r}")
+    return values
+
+
+def resize(image: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """``(3, H, W)`` to ``(3, *size)``, area-averaged when shrinking."""
+    if tuple(image.shape[-2:]) == tuple(size):
+        return image
+    return F.interpolate(image[None], size=size, mode="bilinear", antialias=True, align_corners=False)[0].clamp(0, 1)
+
+
+def _resumed(option, size, background) -> StrokeSet | None:
+    if option is None:
+        return None
+    if not isinstance(option, StrokeSet):
+        from .files import load
+        option = load(option)
+    return StrokeSet(option.params, width=size[1], height=size[0], background=option.background)
+
+
+def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0, device="auto",
+          progress: bool = True, **options) -> Painting:
+    """Paint ``image`` with exactly ``strokes`` strokes in ``style``.
+
+    Args:
+        image: a path, PIL image, array or ``(3, H, W)`` tensor in [0, 1]
+            (anything :func:`strokes.load_image` reads).
+        style: a style name or :class:`~strokes.style.Style`.
+        strokes: how many strokes the painting has.
+        size: longest side of the painting in pixels (the aspect ratio is kept).
+        seed: the same seed gives the same strokes (on a CPU).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``, ...
+        progress: show a progress bar (level, strokes placed, loss, time left).
+        **options: see :class:`PaintOptions`.
+
+    Returns:
+        a :class:`Painting` whose ``strokes`` canvas is the painting's size.
+    """
+    from .images import load_image
+    from .registry import get_style
+
+    started = time.perf_counter()
+    unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
+    if unknown:
+        raise PaintError(f"paint() got unknown option(s) {', '.join(unknown)}; "
+                         f"options are: {', '.join(PaintOptions.__dataclass_fields__)}")
+    opts = PaintOptions(**options)
+    if int(strokes) < 1:
+        raise PaintError(f"strokes: expected a positive number of strokes, got {strokes}")
+    strokes = int(strokes)
+    dev = _device(device)
+    style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+
+    source = load_image(image)
+    H, W = canvas_size(source.shape[2], source.shape[1], size)
+    target = resize(source.to(dev), (H, W))
+    background = _background(opts.background, target)
+    done = _resumed(opts.resume, (H, W), background)
+    if done is not None:
+        background = done.background
+        if len(done) > strokes:
+            raise PaintError(f"resume: the file already has {len(done)} strokes, more than the {strokes} asked for")
+    params = done.to_tensor(device=dev) if done is not None else torch.zeros(0, 15, device=dev)
+    bg = torch.tensor(background, dtype=torch.float32, device=dev)
+
+    def painting_so_far() -> Painting:
+        return Painting(StrokeSet(params, width=W, height=H, background=background), style,
+                        time.perf_counter() - started)
+
+    levels = plan(strokes, (H, W), opts.max_batch)
+    bar = _progress(progress, strokes, len(params))
+    try:
+        current = None
+        for level, first, count in batches(levels):
+            if first + count <= len(params):
+                continue                                       # painted before the resume
+            skip = max(0, len(params) - first)
+            count -= skip
+            if current is not level:                           # a new level: its working canvas
+                current = level
+                work_target = resize(target, level.work)
+                canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, style)
+                angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
+            new, loss = _paint_batch(canvas, work_target, angles, level, count, style, bg, opts,
+                                     np.random.default_rng([seed, first + skip]))
+            canvas = draw_strokes(canvas, new, style)
+            params = torch.cat([params, new])
+            if opts.checkpoint is not None:
+                painting_so_far().strokes.save(opts.checkpoint)
+            if bar is not None:
+                bar.set_description(f"level {level.index + 1}/{len(levels)}")
+                bar.set_postfix(loss=f"{loss:.4f}")
+                bar.update(count)
+            if opts.callback is not None:
+                opts.callback(painting_so_far())
+    finally:
+        if bar is not None:
+            bar.close()
+    assert len(params) == strokes, (len(params), strokes)
+    return painting_so_far()
+
+
+def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
+    """Seed ``count`` strokes where ``canvas`` is most wrong and optimize them together."""
+    h, w = canvas.shape[-2:]
+    width_px = level.width * min(h, w)
+    length_px = LENGTH * width_px
+    error = (canvas - target).abs().sum(0)
+    places = pick_places(error, count, spacing=length_px, rng=rng)
+    init = initial_strokes(places, target, angles, width=width_px, length=length_px, opacity=0.98)
+    bounds = Bounds.around(init, (h, w), reach=0.8 * length_px,
+                           width_low=0.35 * level.width, width_high=1.4 * level.width)
+    return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
+                          steps=opts.steps, lr=opts.lr)
+
+
+def _progress(enabled: bool, total: int, initial: int):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=total, initial=initial, unit="stroke", desc="painting", dynamic_ncols=True)

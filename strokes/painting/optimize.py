@@ -1,0 +1,112 @@
+"""Optimizing a batch of strokes together against the target.
+
+Each stroke of a batch may move within a square of half side ``reach``
+pixels around where it was seeded, and its width may range over
+``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
+works on unconstrained numbers mapped through a sigmoid into those ranges,
+so every stroke it produces is valid and stays inside its window: each
+stroke is drawn only in its own small window (:mod:`.windows`), which is
+what makes a batch cheap.
+
+Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
+:func:`strokes.losses.transport_loss` (which gives strokes that do not yet
+overlap the paint they should match a pull towards it).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from ..losses import pixel_loss, transport_loss
+from .windows import lay_windows
+
+_EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
+
+
+def _logit(x: torch.Tensor) -> torch.Tensor:
+    x = x.clamp(_EDGE, 1 - _EDGE)
+    return torch.log(x / (1 - x))
+
+
+@dataclass
+class Bounds:
+    """Where the strokes of a batch may go, in working-canvas pixels.
+
+    low, high: ``(S, 2)`` (x, y) corners of the square each control point stays in.
+    width_low, width_high: width range, fraction of the shorter side.
+    """
+
+    low: torch.Tensor
+    high: torch.Tensor
+    width_low: float
+    width_high: float
+
+    @classmethod
+    def around(cls, params: torch.Tensor, size, reach: float, width_low: float, width_high: float) -> "Bounds":
+        """Squares of half side ``reach`` px around each stroke's middle control point, clipped to the canvas."""
+        H, W = size
+        scale = params.new_tensor([W, H])
+        centre = params[:, 2:4] * scale
+        return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
+                   width_low, width_high)
+
+    def windows(self, size, style_reach: float = 1.0, pad: int = 2):
+        """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
+        H, W = size
+        half = 0.5 * self.width_high * min(H, W) * style_reach + pad
+        extent = (self.high - self.low).amax(0)                       # (2,) largest box, x and y
+        w = int(math.ceil(float(extent[0]) + 2 * half)) + 1
+        h = int(math.ceil(float(extent[1]) + 2 * half)) + 1
+        lefts = torch.floor(self.low[:, 0] - half).long()
+        tops = torch.floor(self.low[:, 1] - half).long()
+        return tops, lefts, h, w
+
+    def decode(self, z: torch.Tensor, size) -> torch.Tensor:
+        """Unconstrained ``(S, 15)`` to valid strokes ``(S, 15)``."""
+        H, W = size
+        scale = z.new_tensor([W, H])
+        s = torch.sigmoid(z)
+        pts = [(self.low + (self.high - self.low) * s[:, 2 * k:2 * k + 2]) / scale for k in range(3)]
+        widths = self.width_low + (self.width_high - self.width_low) * s[:, 6:8]
+        return torch.cat(pts + [widths, s[:, 8:15]], 1)
+
+    def encode(self, params: torch.Tensor, size) -> torch.Tensor:
+        """Inverse of :meth:`decode` (values outside the bounds are pulled in)."""
+        H, W = size
+        scale = params.new_tensor([W, H])
+        span = (self.high - self.low).clamp(min=1e-6)
+        pts = [_logit((params[:, 2 * k:2 * k + 2] * scale - self.low) / span) for k in range(3)]
+        widths = _logit((params[:, 6:8] - self.width_low) / max(self.width_high - self.width_low, 1e-9))
+        return torch.cat(pts + [widths, _logit(params[:, 8:15])], 1)
+
+
+def batch_loss(params, bounds: Bounds, canvas, target, style, background, ot_weight: float, windows):
+    """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
+    tops, lefts, h, w = windows
+    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=(tops, lefts, h, w))
+    painted = lay_windows(canvas, fg, alpha, tops, lefts)
+    loss = pixel_loss(painted, target)
+    if ot_weight > 0:
+        loss = loss + ot_weight * transport_loss(painted, target, background)
+    return loss, painted
+
+
+def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
+                   background, ot_weight: float = 0.1, steps: int = 30, lr: float = 0.08):
+    """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
+
+    Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
+    """
+    size = tuple(canvas.shape[-2:])
+    windows = bounds.windows(size, getattr(style, "reach", 1.0))
+    z = bounds.encode(params.detach(), size).requires_grad_(True)
+    opt = torch.optim.Adam([z], lr=lr)
+    loss = torch.tensor(float("nan"))
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=True)
+        loss, _ = batch_loss(bounds.decode(z, size), bounds, canvas, target, style, background, ot_weight, windows)
+        loss.backward()
+        opt.step()
+    return bounds.decode(z.detach(), size), float(loss.detach())

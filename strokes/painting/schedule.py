@@ -1,0 +1,77 @@
+"""The painting plan: how many strokes at which size, in which batches.
+
+Coarse to fine: a few levels, the first with few broad strokes that cover
+the canvas, each next one with more and narrower strokes. A level's stroke
+width is chosen so its strokes cover a set share of the canvas
+(``coverage``): the first level all of it, later levels less and less, as
+they only go where error remains. Every level is optimized on a working
+canvas just fine enough for its strokes (about ``PIXELS_PER_WIDTH`` pixels
+across a stroke), so broad strokes are cheap.
+
+The plan depends only on the stroke count and the canvas shape, so a run
+that is resumed takes up exactly where it stopped.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LENGTH = 2.5               # a seeded stroke is this many widths long
+PIXELS_PER_WIDTH = 7.0     # working-canvas pixels across a stroke
+MIN_WORK = 64              # smallest working canvas, longest side
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the plan. ``width`` is a fraction of the canvas' shorter side."""
+
+    index: int
+    count: int
+    width: float
+    batch: int
+    work: tuple[int, int]   # working canvas (H, W)
+
+
+def level_count(strokes: int) -> int:
+    return 1 if strokes < 8 else 2 if strokes < 40 else 3 if strokes < 150 else 4 if strokes < 1500 else 5
+
+
+def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Level]:
+    """Levels for ``strokes`` strokes on a canvas of ``size`` ``(H, W)``; counts sum to ``strokes``.
+
+    >>> [lv.count for lv in plan(500, (512, 512))]
+    [50, 85, 136, 229]
+    """
+    if strokes < 1:
+        raise ValueError(f"expected at least 1 stroke, got {strokes}")
+    H, W = size
+    area = max(H, W) / min(H, W)                      # canvas area in units of the shorter side squared
+    n = level_count(strokes)
+    shares = [1.6 ** k for k in range(n)]
+    counts = [max(1, int(strokes * s / sum(shares))) for s in shares]
+    counts[-1] = strokes - sum(counts[:-1])
+    coverage = [1.6 * 0.55 ** k for k in range(n)]
+    levels = []
+    for k, (count, cover) in enumerate(zip(counts, coverage)):
+        width = min(0.3, math.sqrt(cover * area / (LENGTH * count)))
+        width = max(width, 2.0 / min(H, W))           # no stroke thinner than two output pixels
+        footprint = LENGTH * width * width            # share of the canvas one stroke covers
+        batch = int(min(max_batch, max(4, 0.35 * area / footprint), count))
+        long_side = min(max(H, W), max(MIN_WORK, round(PIXELS_PER_WIDTH / width * max(H, W) / min(H, W))))
+        scale = long_side / max(H, W)
+        work = (max(1, round(H * scale)), max(1, round(W * scale)))
+        levels.append(Level(k, count, width, batch, work))
+    return levels
+
+
+def batches(levels: list[Level]):
+    """``(level, first stroke index, stroke count)`` for every batch, in order."""
+    start = 0
+    for level in levels:
+        left = level.count
+        n = math.ceil(left / level.batch)
+        for b in range(n):
+            size = left // (n - b)
+            yield level, start, size
+            start += size
+            left -= size
