@@ -1,0 +1,69 @@
+"""``strokes styles``: every style that can draw strokes, built-in or plugin, and which ones can paint."""
+from __future__ import annotations
+
+import sys
+import warnings
+
+HELP = "list the available styles: name, whether it can paint, description"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("pattern", nargs="?", default="*",
+                        help="only styles whose name matches this shell pattern (default: all)")
+    parser.add_argument("--options", action="store_true",
+                        help="also list each style's options with their defaults (for --option key=value)")
+
+
+def run(args) -> int:
+    from strokes.registry import ENTRY_POINT_GROUP, BUILTIN_STYLES
+    classes = style_classes(args.pattern)
+    if not classes:
+        print(f"no style matches {args.pattern!r}", file=sys.stderr)
+        return 1
+    width = max(len(n) for n in classes)
+    print(f"{'name':<{width}}  paintable  description")
+    for name, cls in classes.items():
+        able = {True: "yes", False: "no", None: "no"}[paintable(name)]
+        origin = "" if name in BUILTIN_STYLES else f" [plugin: {cls.__module__}]"
+        print(f"{name:<{width}}  {able:<9}  {cls.description or '(no description)'}{origin}")
+        if args.options:
+            opts = ", ".join(f"{k}={v!r}" for k, v in cls.option_defaults().items())
+            print(f"{'':<{width}}  {'':<9}  options: {opts}")
+    if paintable_source() is None:
+        print("\n(no neural renderers are installed in this version, so no style can paint yet)")
+    else:
+        print("\npaintable = a trained neural renderer exists, so `strokes paint` can use the style; "
+              "make one with `strokes train-renderer --style NAME`")
+    print(f"third-party styles register under the entry-point group {ENTRY_POINT_GROUP!r}; see docs/plugins.md")
+    return 0
+
+
+def style_classes(pattern: str = "*") -> dict:
+    """Name -> Style class for every available style, plugin warnings printed as one clean line each."""
+    from strokes.registry import list_styles, style_class
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        names = list_styles(pattern)
+        classes = {n: style_class(n) for n in names}
+    report_warnings(caught)
+    return classes
+
+
+def report_warnings(caught) -> None:
+    for w in caught:
+        print(f"strokes: warning: {w.message}", file=sys.stderr)
+
+
+def paintable_source():
+    """``strokes.neural.has_renderer``, or ``None`` while this install has no neural renderer package."""
+    try:
+        from strokes.neural import has_renderer
+    except ImportError:
+        return None
+    return has_renderer
+
+
+def paintable(name: str) -> bool | None:
+    """Whether a trained renderer makes ``name`` paintable; ``None`` when that cannot be known here."""
+    has_renderer = paintable_source()
+    return None if has_renderer is None else bool(has_renderer(name))
