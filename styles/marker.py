@@ -11,29 +11,8 @@ No texture: the look is the same at every size.
 """
 from __future__ import annotations
 
-import torch
-
 from strokes.geometry import coverage, stroke_frame
 from strokes.style import Style
-
-
-def segments_for(params: torch.Tensor, size, tolerance: float = 0.15) -> int:
-    """Straight pieces needed so a polyline follows each Bezier within ``tolerance`` pixels.
-
-    A quadratic Bezier split into ``n`` equal pieces strays at most
-    ``|P0 - 2 P1 + P2| / (4 n^2)`` from its chords, so straight strokes need one
-    piece and strongly bent ones up to 32. Chosen from the strokes and the canvas
-    size only (never the window), so every window sees the same centreline.
-
-    >>> p = torch.zeros(1, 15); p[0, :6] = torch.tensor([.1, .5, .5, .5, .9, .5])
-    >>> segments_for(p, (100, 100))
-    1
-    """
-    H, W = size
-    bend = params[:, 0:2] - 2 * params[:, 2:4] + params[:, 4:6]
-    bend_px = torch.sqrt((bend[:, 0] * W) ** 2 + (bend[:, 1] * H) ** 2)
-    worst = float(bend_px.detach().max()) if bend_px.numel() else 0.0
-    return int(min(32, max(1, -(-((worst / (4 * tolerance)) ** 0.5) // 1))))
 
 
 class MarkerStyle(Style):
@@ -56,7 +35,7 @@ class MarkerStyle(Style):
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
-        f = stroke_frame(params, size, window, segments=segments_for(params, size))
+        f = stroke_frame(params, size, window)
         # Constant width: the mean of the start and end widths, in pixels.
         half = 0.25 * f.unit * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
         inside = coverage(f.dist - half)                                   # (S, h, w)

@@ -23,7 +23,7 @@ from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
 
-ALONG, ACROSS = 6.0, 150.0  # bristle noise cells per canvas unit along and across the stroke
+ALONG, ACROSS = 3.0, 80.0  # bristle noise cells per canvas unit along and across the stroke
 
 
 def tangent_normal(params: torch.Tensor, size, t: torch.Tensor) -> torch.Tensor:
@@ -66,30 +66,37 @@ class OilStyle(Style):
         u = f.unit
         X, Y = f.along.detach() / u, f.across.detach() / u                 # canvas units, stroke frame
         px = ACROSS / u                                                    # one pixel in noise cells
-        streak = fractal_noise(X * ALONG, Y * ACROSS, self.seed, octaves=4, pixel=px)
+        streak = fractal_noise(X * ALONG, Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.45)
         # Slope of the bristle relief across the stroke (per noise cell), one pixel's difference.
-        streak_next = fractal_noise(X * ALONG, (Y + 1 / u) * ACROSS, self.seed, octaves=4, pixel=px)
+        streak_next = fractal_noise(X * ALONG, (Y + 1 / u) * ACROSS, self.seed, octaves=5, pixel=px, gain=0.45)
         slope = (streak_next - streak) / px
         wobble = fractal_noise(X * 30, Y * 30, self.seed + 1, octaves=2, pixel=30 / u)
+        # Clumps of bristles (coarser than single bristles): where the tail breaks up first.
+        clumps = fractal_noise(X * ALONG, Y * ACROSS / 3, self.seed + 2, octaves=1, pixel=ACROSS / 3 / u)
 
         half = f.half_width
         r = (f.across / half.clamp(min=1e-6)).clamp(-1, 1)                # -1 .. 1 across the stroke
         # Body: ragged edges, and a tail that breaks into streaks as the paint runs out.
-        edge = half * (1 + 0.12 * (wobble - 0.5)) + 0.6 * (streak - 0.5) * half.clamp(max=6)
+        edge = half * (1 + 0.12 * (wobble - 0.5)) + 0.6 * (clumps - 0.5) * half.clamp(max=0.006 * u)
         body = coverage(f.dist - edge)
         run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
-        paint = ((streak - 0.9 * run_out) / 0.08 + 0.5).clamp(0, 1)
+        soft = max(0.04, ACROSS / 3 / u)                                  # about a pixel: anti-aliased
+        paint = ((0.6 * clumps + 0.4 * streak - 0.9 * run_out) / soft + 0.5).clamp(0, 1)
         alpha = params[:, 14].view(-1, 1, 1) * body * paint
 
         # Colour: start to end colour, the bristles dragging a little of each into the other.
         t_mix = (f.t + 0.25 * (streak - 0.5)).clamp(0, 1)
-        color = lerp_color(params, t_mix) * (1 + self.bristles * 0.6 * (streak - 0.5))[:, None]
+        # Thin grooves where the bristle relief crosses its middle height.
+        # They are fine lines: shown only where the pixels are small enough (band limit).
+        shown = min(max((u / ACROSS / 2 - 2) / 2, 0.0), 1.0)
+        groove = shown * (1 - 5 * (streak - 0.5).abs()).clamp(min=0) ** 2
+        color = lerp_color(params, t_mix) * (1 + self.bristles * (streak - 0.5 - 0.35 * groove))[:, None]
 
         # Light and shade of the relief: bristle grooves plus paint ridges along the sides.
         a = math.radians(self.light)
         light_dir = params.new_tensor([math.cos(a), -math.sin(a)]).view(1, 2, 1, 1)
         facing = (tangent_normal(params, size, f.t) * light_dir).sum(1)    # (S, h, w)
-        tilt = 0.25 * slope + 0.8 * r ** 3
+        tilt = 0.2 * slope + 0.5 * r ** 5
         shade = self.impasto * 0.35 * (tilt * facing).clamp(-1.5, 1.5)
         highlight = (shade - 0.12).clamp(min=0) ** 2 * 2.0
         fg = color * (1 + shade)[:, None] + highlight[:, None]

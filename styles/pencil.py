@@ -1,19 +1,23 @@
-"""Pencil: thin graphite lines with a grain that follows the paper.
+"""Pencil: graphite lines with a grain that follows the paper.
 
 Graphite catches on the tops of the paper's tooth, so a pencil line is broken
-by a fine grain: the harder the pencil is pressed, the more of the tooth it
+by a fine grain; the harder the pencil is pressed, the more of the tooth it
 fills and the darker the line. Following line-drawing work such as ARIEL, a
 stroke has a width (its ``w0``/``w2`` columns), an intensity (its opacity,
-scaled by the ``pressure`` option) and a decay (the pencil lifts off towards
-the end of the stroke, ``decay``). The line is a little darker along its middle
-where the lead presses most. Wide strokes become shaded bands of fine hatching
-along the stroke, as an artist shades with the side of the lead.
+times the ``pressure`` option) and a decay (the pencil lifts off towards the end
+of the stroke: ``decay``).
+
+A thin stroke is one line, darkest along its middle. A wide stroke is shaded
+the way an artist shades: with parallel hatching lines running along the
+stroke, ``spacing`` apart (canvas units), and the paper showing between them.
 
 ``monochrome=True`` draws in pure gray (the luminance of each stroke's colour),
-as with a graphite pencil; otherwise the stroke's colour is used, as with a
+as with a graphite pencil; otherwise each stroke's colour is used, as with a
 coloured pencil.
 """
 from __future__ import annotations
+
+import math
 
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
@@ -22,52 +26,72 @@ from strokes.style import Style
 LUMA = (0.299, 0.587, 0.114)
 
 
+def _pixel_average(cycles_per_pixel: float) -> float:
+    """How much of a cosine's contrast survives averaging over one pixel (``sinc``, 0 past its first zero).
+
+    >>> _pixel_average(0.0), round(_pixel_average(0.5), 3), _pixel_average(1.5)
+    (1.0, 0.637, 0.0)
+    """
+    x = math.pi * cycles_per_pixel
+    return 1.0 if x == 0 else (math.sin(x) / x if cycles_per_pixel < 1 else 0.0)
+
+
 class PencilStyle(Style):
-    """Graphite or coloured pencil lines.
+    """Graphite or coloured pencil lines and hatching.
 
     Options:
-        seed: which paper grain.
+        seed: which paper grain and line wobble.
         monochrome: draw in pure gray (graphite) instead of the stroke's colour.
         pressure: how hard the pencil is pressed (scales each stroke's opacity).
-        decay: how much lighter the line gets from start to end, in [0, 1].
-        grain: strength of the paper grain, in [0, 1].
+        decay: how much lighter a line gets from its start to its end, in [0, 1].
+        grain: how strongly the paper's tooth breaks up the graphite, in [0, 1].
+        spacing: distance between hatching lines, canvas units (fraction of the shorter side).
     """
 
     name = "pencil"
-    description = "graphite pencil: thin lines with paper grain, darker where pressed, optional monochrome"
+    description = "graphite pencil: hatched lines with paper grain, darker where pressed, optional monochrome"
     reach = 1.0
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
-                 decay: float = 0.35, grain: float = 0.7):
+                 decay: float = 0.3, grain: float = 0.6, spacing: float = 0.007):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
         self.decay = float(decay)
         self.grain = float(grain)
+        self.spacing = float(spacing)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         f = stroke_frame(params, size, window)
         u = f.unit
-        pixel = 1 / u
+        X, Y = f.along.detach() / u, f.across.detach() / u          # canvas units, stroke frame
         half = f.half_width
         inside = coverage(f.dist - half)
+
+        # Hatching lines along the stroke, wobbling a little: the profile
+        # (0.5 + 0.5 cos)^2 = 3/8 + cos/2 + cos(2 .)/8, each harmonic averaged over
+        # a pixel (times sinc), so the lines melt into an even tone, without
+        # aliasing, as they get closer than a few pixels.
+        wobble = fractal_noise(X * 40, Y * 4, self.seed + 1, octaves=2, pixel=40 / u)
+        angle = 2 * math.pi * (Y / self.spacing + 0.6 * (wobble - 0.5))
+        period = self.spacing * u                                    # pixels between lines
+        lines = 0.375 + 0.5 * _pixel_average(1 / period) * angle.cos() + 0.125 * _pixel_average(2 / period) * (2 * angle).cos()
+
         # Pressure: the stroke's intensity, lifting off along the stroke, heaviest mid-line.
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
         press = (self.pressure * params[:, 14].view(-1, 1, 1)
-                 * (1 - self.decay * f.t) * (1 - 0.35 * r ** 2))
-        # Grain: the paper's tooth (canvas) and the lead's own streaks (stroke frame).
-        paper = fractal_noise(f.x * (350 * size[1] / u), f.y * (350 * size[0] / u), self.seed, octaves=3, pixel=350 * pixel)
-        X, Y = f.along.detach() / u, f.across.detach() / u
-        hatch = fractal_noise(X * 20, Y * 300, self.seed + 1, octaves=3, pixel=300 * pixel)
-        tooth = ((0.55 * paper + 0.45 * hatch) - 0.5) * 2.5 + 0.5           # ~[0, 1], high = bare
-        deposit = (press * (1 + 0.6 * self.grain) - self.grain * tooth.clamp(0, 1)).clamp(0, 1)
+                 * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
+        # Paper tooth (fixed to the canvas): bare where high, filled as pressure rises.
+        H, W = size
+        tooth = fractal_noise(f.x * (300 * W / u), f.y * (300 * H / u), self.seed, octaves=3, pixel=300 / u)
+        tooth = ((tooth - 0.5) * 2.5 + 0.5).clamp(0, 1)
+        deposit = (press * (0.45 + 0.9 * lines) - self.grain * 0.6 * tooth).clamp(0, 1)
         alpha = inside * deposit
 
         color = lerp_color(params, f.t)
         if self.monochrome:
             luma = color.new_tensor(LUMA).view(1, 3, 1, 1)
             color = (color * luma).sum(1, keepdim=True).expand(-1, 3, -1, -1)
-        # Graphite reads a little darker than the colour it stands for.
-        fg = color * 0.85
+        fg = color * 0.85                   # graphite reads a little darker than the tone it stands for
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]

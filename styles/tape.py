@@ -29,12 +29,21 @@ class TapeStyle(Style):
         super().__init__(seed)
         self.sheen = float(sheen)
 
+    @staticmethod
+    def paint_path(params: torch.Tensor) -> torch.Tensor:
+        """The strokes as the tape lies: P1 moved halfway between P0 and P2, ``(S, 15)``.
+
+        Paint lies within ``reach`` half widths of *this* centreline, not of the
+        stored Bezier (a library that plans where to draw from the centreline
+        should ask the style for it).
+        """
+        middle = 0.5 * (params[:, 0:2] + params[:, 4:6])
+        return torch.cat([params[:, 0:2], middle, params[:, 4:]], 1)
+
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
-        # Straighten: put P1 halfway between P0 and P2, so one straight piece is exact.
-        middle = 0.5 * (params[:, 0:2] + params[:, 4:6])
-        straight = torch.cat([params[:, 0:2], middle, params[:, 4:]], 1)
-        f = stroke_frame(straight, size, window, segments=1)
+        # Straight: with P1 halfway between P0 and P2 one straight piece is exact.
+        f = stroke_frame(self.paint_path(params), size, window, segments=1)
         half = 0.5 * f.unit * params[:, 6].view(-1, 1, 1)
         # A rectangle is where all four half-planes agree; each edge one pixel wide.
         inside = (coverage(f.across.abs() - half) * coverage(-f.along) * coverage(f.along - f.length))

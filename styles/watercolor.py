@@ -32,9 +32,9 @@ class WatercolorStyle(Style):
 
     name = "watercolor"
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
-    reach = 1.45
+    reach = 1.8  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
 
-    def __init__(self, seed: int = 0, wash: float = 0.45, pooling: float = 0.35,
+    def __init__(self, seed: int = 0, wash: float = 0.4, pooling: float = 0.45,
                  granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):
         super().__init__(seed)
         self.wash = float(wash)
@@ -42,6 +42,8 @@ class WatercolorStyle(Style):
         self.granulation = float(granulation)
         self.bleed = float(bleed)
         self.paper = float(paper)
+        # Paint may reach past the half width by the wander of the edge and the bleed.
+        self.reach = 1.6 + max(self.bleed, 0.0)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
@@ -51,26 +53,29 @@ class WatercolorStyle(Style):
         pixel = 1 / u
         half = f.half_width
 
-        # Irregular outline: the edge wanders by up to ~12% of the half width.
-        wander = fractal_noise(X * 12, Y * 12, self.seed, octaves=3, pixel=12 * pixel)
-        edge = half * (1 + 0.24 * (wander - 0.5)) + 0.5
+        # Irregular outline: the edge wanders in and out by up to 40% of the half width.
+        wander = fractal_noise(X * 8, Y * 8, self.seed, octaves=3, pixel=8 * pixel, gain=0.45)
+        edge = half * (1 + 0.8 * (wander - 0.5))
         outside = f.dist - edge                                  # pixels, negative inside
-        soft = 1.0 + 0.04 * half
+        # Along some stretches of the edge pigment pooled as it dried (a hard, dark
+        # rim); along others the wash ran out softly into the paper.
+        pooled = ((fractal_noise(X * 6, Y * 6, self.seed + 4, octaves=2, pixel=6 * pixel) - 0.3) * 3).clamp(0, 1)
+        soft = 1.0 + (0.02 + 0.25 * (1 - pooled)) * half       # one pixel plus a share of the width
         inside = coverage(outside, soft)
-
-        # Pigment pooled at the rim: strongest at the edge, fading inwards.
-        rim_width = 0.18 * half + 1.0
-        rim = torch.exp(-(-outside).clamp(min=0) / rim_width)
+        rim_width = 0.07 * half + 0.0015 * u                   # sizes in canvas units, never pixels
+        rim = pooled * torch.exp(-(-outside).clamp(min=0) / rim_width)
         # Uneven drying and granulation (stroke frame), faint paper (canvas).
-        blotch = fractal_noise(X * 5, Y * 5, self.seed + 1, octaves=2, pixel=5 * pixel)
-        grain = fractal_noise(X * 250, Y * 250, self.seed + 2, octaves=3, pixel=250 * pixel)
+        blotch = fractal_noise(X * 7, Y * 7, self.seed + 1, octaves=3, pixel=7 * pixel)
+        # (turned 30 degrees off the stroke so the noise lattice does not line up with it)
+        grain = fractal_noise((0.866 * X - 0.5 * Y) * 90, (0.5 * X + 0.866 * Y) * 90, self.seed + 2,
+                              octaves=3, pixel=90 * pixel)
         paper = fractal_noise(f.x * (400 * size[1] / u), f.y * (400 * size[0] / u), self.seed + 3, octaves=2, pixel=400 * pixel)
-        density = (self.wash * (1 + 0.5 * (blotch - 0.5)) + self.pooling * rim
-                   ) * (1 + self.granulation * 2 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))
+        density = (self.wash * (1 + 1.2 * (blotch - 0.5)) + self.pooling * rim
+                   ) * (1 + self.granulation * 3 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))
 
-        # Faint bleed past the edge, reaching ``bleed`` of the half width and ending at zero.
-        reach_px = self.bleed * half + 1.0
-        feather = (1 - outside.clamp(min=0) / reach_px).clamp(min=0) ** 2
+        # Faint bleed past the edge, reaching ``bleed`` of the half width further and ending at zero.
+        reach_px = self.bleed * half + 1e-6
+        feather = (1 - (outside - 0.5 * soft).clamp(min=0) / reach_px).clamp(min=0, max=1) ** 2
         opacity = params[:, 14].view(-1, 1, 1)
         alpha = opacity * (density * inside + 0.3 * self.wash * feather * (1 - inside))
 
