@@ -77,8 +77,8 @@ def refresh_styles() -> None:
 def list_styles(pattern: str = "*") -> list[str]:
     """Names of every available style matching a shell-style pattern, sorted.
 
-    >>> list_styles("*o*")
-    ['oil', 'watercolor']
+    >>> list_styles("*r")
+    ['marker', 'watercolor']
     """
     return sorted(n for n in _styles() if fnmatch(n, pattern))
 
