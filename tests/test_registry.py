@@ -10,6 +10,7 @@ import torch
 import strokes
 from strokes import registry
 from strokes.geometry import coverage, lerp_color, stroke_frame
+from strokes.render import render
 from strokes.registry import (ENTRY_POINT_GROUP, StyleOptionError, UnknownStyleError, get_style, list_styles,
                               refresh_styles, style_class)
 from strokes.strokeset import StrokeSet
@@ -78,7 +79,7 @@ class TestDiscovery:
         style = get_style("crayon", seed=2, wax=0.5)
         assert isinstance(style, CrayonStyle) and (style.seed, style.wax) == (2, 0.5)
         s = StrokeSet([[.1, .5, .5, .5, .9, .5, .2, .2, 0, 0, 1, 0, 0, 1, 1]], width=40, height=20)
-        picture = strokes.render(s, "crayon", size=40, wax=1.0)
+        picture = render(s, "crayon", size=40, wax=1.0)
         assert picture.getpixel((20, 10)) == (0, 0, 255) and picture.getpixel((20, 1)) == (255, 255, 255)
 
     def test_only_the_strokes_group_is_read(self, plugins):
@@ -178,7 +179,8 @@ class TestLookup:
             get_style(style, seed=1)
 
     def test_patterns(self):
-        assert list_styles("*o*") == ["oil", "watercolor"]
+        assert list_styles("o*") == ["oil"]
+        assert list_styles("*r") == ["marker", "watercolor"]
         assert list_styles("nothing*") == []
 
 
