@@ -1,0 +1,181 @@
+"""The dual-pathway neural renderer: a learned, differentiable stand-in for a style's ``rasterize``.
+
+Following Stylized Neural Painting (Zou et al., CVPR 2021), two networks share
+the work: a **rasterization net** draws the stroke's shape mask and a
+**shading net** its colour and texture; they are fused as premultiplied
+foreground = shading x mask x opacity, alpha = opacity x mask.
+
+Unlike the paper, neither network ever sees the canvas. Each stroke is drawn
+in its own local picture (:mod:`strokes.neural.frame`): x along the chord P0 to
+P2, y across it, ``picture`` pixels, sized to hold the curve and its paint.
+The networks only get the stroke's dimensionless shape (:func:`shape_features`)
+and colours; an exact affine warp places the picture on the canvas. The nets
+are therefore small, fast on a CPU, and the same for any canvas size.
+
+The mask travels through the warp as a logit (interpolated, then squashed),
+so a stroke much larger than its picture still gets edges one canvas pixel
+wide. The shading net does not output raw colours: it outputs, per pixel, where
+between the start and the end colour the paint is (``t``), a brightness gain
+and an additive highlight, so colours are exact by construction and the net
+only learns the texture.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from ..geometry import check_params
+from .frame import LocalFrame, local_frame, place, sampling_grid
+
+
+@dataclass
+class RendererConfig:
+    """Architecture of :class:`NeuralRenderer` (stored in every checkpoint).
+
+    picture:  ``(rows, cols)`` of each stroke's local picture: rows across, cols along.
+    hidden:   width of the fully connected layers.
+    edge:     the rasterization net draws an edge field, scaled to canvas pixels before it is
+              squashed (crisp one-pixel edges however large the stroke), times a smooth density;
+              otherwise one mask logit.
+    channels: feature channels at each resolution, coarsest first; each step doubles the size,
+              so the coarsest grid is ``picture / 2 ** (len(channels) - 1)``.
+    """
+
+    picture: tuple = (16, 32)
+    hidden: int = 128
+    channels: tuple = (32, 24, 16, 8)
+    edge: bool = True
+
+    def __post_init__(self):
+        self.picture = tuple(int(v) for v in self.picture)
+        self.channels = tuple(int(v) for v in self.channels)
+        steps = 2 ** (len(self.channels) - 1)
+        if any(v % steps for v in self.picture):
+            raise ValueError(f"expected picture sides divisible by {steps}, got {self.picture}")
+
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+SHAPE_FEATURES = 13
+COLOUR_FEATURES = 6
+
+
+def shape_features(params: torch.Tensor, frame: LocalFrame, size, picture) -> torch.Tensor:
+    """``(S, 13)`` dimensionless description of each stroke's shape in its local picture.
+
+    Control points in picture units (6), start and end widths relative to the
+    picture's breadth and length (4), canvas pixels per picture pixel along and
+    across (2, log), and the picture's length in canvas units (1, log, for
+    textures laid out in canvas units).
+    """
+    unit = float(min(size))
+    rows, cols = picture
+    widths = params[:, 6:8] * unit
+    return torch.cat([
+        frame.p0, frame.p1, frame.p2,
+        widths / frame.breadth.view(-1, 1), widths / frame.length.view(-1, 1),
+        torch.log(frame.length / cols).view(-1, 1), torch.log(frame.breadth / rows).view(-1, 1),
+        torch.log(frame.length / unit).view(-1, 1),
+    ], 1)
+
+
+class Decoder(nn.Module):
+    """Features ``(S, F)`` to a picture ``(S, out, rows, cols)``: fully connected, then pixel-shuffle upsampling."""
+
+    def __init__(self, features: int, out: int, config: RendererConfig):
+        super().__init__()
+        ch = config.channels
+        steps = 2 ** (len(ch) - 1)
+        self.base = (config.picture[0] // steps, config.picture[1] // steps)
+        self.mlp = nn.Sequential(
+            nn.Linear(features, config.hidden), nn.LeakyReLU(0.2),
+            nn.Linear(config.hidden, config.hidden), nn.LeakyReLU(0.2),
+            nn.Linear(config.hidden, ch[0] * self.base[0] * self.base[1]), nn.LeakyReLU(0.2))
+        ups = []
+        for c_in, c_out in zip(ch[:-1], ch[1:]):
+            ups += [nn.Conv2d(c_in, 4 * c_out, 3, padding=1), nn.PixelShuffle(2), nn.LeakyReLU(0.2)]
+        self.up = nn.Sequential(*ups)
+        self.head = nn.Conv2d(ch[-1], out, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        S = x.shape[0]  # strokes
+        z = self.mlp(x).view(S, -1, *self.base)
+        return self.head(self.up(z))
+
+
+class NeuralRenderer(nn.Module):
+    """Differentiable renderer of one style: ``forward(params, size, window)`` like ``Style.rasterize``.
+
+    Attributes ``style``, ``reach``, ``train_size`` and ``val_psnr`` describe
+    what it imitates and how well (set from the checkpoint).
+
+    >>> r = NeuralRenderer(RendererConfig(), style="marker")
+    >>> p = torch.rand(4, 15)
+    >>> fg, alpha = r(p, (48, 64))
+    >>> tuple(fg.shape), tuple(alpha.shape), fg.dtype
+    ((4, 3, 48, 64), (4, 1, 48, 64), torch.float32)
+    """
+
+    def __init__(self, config: RendererConfig | None = None, style: str = "", reach: float = 1.0):
+        super().__init__()
+        self.config = config or RendererConfig()
+        self.style = style
+        self.name = style
+        self.reach = float(reach)
+        self.train_size = None
+        self.val_psnr = {}
+        self.raster_net = Decoder(SHAPE_FEATURES + 1, 2 if self.config.edge else 1, self.config)  # + opacity
+        self.shading_net = Decoder(SHAPE_FEATURES + 1 + COLOUR_FEATURES, 5, self.config)   # t, gain, highlight
+        with torch.no_grad():  # start empty: strongly negative mask logits
+            self.raster_net.head.bias[0].fill_(-4.0)
+
+    def pictures(self, params: torch.Tensor, size):
+        """Local pictures ``(S, C, rows, cols)`` (mask logit, [density,] r, g, b) and the frame."""
+        frame = local_frame(params, size, reach=self.reach)
+        shape = shape_features(params, frame, size, self.config.picture)
+        opacity = params[:, 14:15]
+        colours = params[:, 8:14]
+        logit = self.raster_net(torch.cat([shape, opacity], 1))
+        if self.config.edge:
+            # Edge field in units of a picture pixel, made steeper where a picture pixel is large.
+            px = (frame.breadth / self.config.picture[0]).clamp(min=0.5).view(-1, 1, 1, 1)
+            logit = torch.cat([logit[:, 0:1] * px, logit[:, 1:2]], 1)
+        shading = self.shading_net(torch.cat([shape, opacity, colours * 2 - 1], 1))
+        t = torch.sigmoid(shading[:, 0:1])
+        c0 = colours[:, 0:3, None, None]
+        c2 = colours[:, 3:6, None, None]
+        colour = ((c0 + (c2 - c0) * t) * (1 + shading[:, 1:2]) + shading[:, 2:5]).clamp(0, 1)
+        return torch.cat([logit, colour], 1), frame
+
+    def forward(self, params: torch.Tensor, size, window=None):
+        """``(S, 15)`` strokes to ``foreground (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1].
+
+        ``size`` is the full canvas ``(H, W)``; ``window`` ``(top, left, h, w)``
+        draws only part of it (``top``/``left`` may be ``(S,)`` tensors, one window
+        per stroke), exactly the crop of the full drawing.
+        """
+        check_params(params)
+        dtype = params.dtype
+        p = params.float()
+        pictures, frame = self.pictures(p, size)
+        grid = sampling_grid(frame, size, window)
+        placed = place(pictures, grid)
+        mask = torch.sigmoid(placed[:, 0:1])
+        if self.config.edge:
+            mask = mask * torch.sigmoid(placed[:, 1:2])
+        alpha = mask * p[:, 14].view(-1, 1, 1, 1)   # opacity x mask
+        fg = placed[:, -3:]
+        return fg.to(dtype), alpha.to(dtype)
+
+    rasterize = forward  # so a renderer can stand wherever a Style is drawn
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def psnr_from_mse(mse: float) -> float:
+    return float("inf") if mse <= 0 else -10 * math.log10(mse)

@@ -1,0 +1,116 @@
+"""The neural renderer as a drop-in for Style.rasterize: shapes, dtypes, windows, gradients."""
+import pytest
+import torch
+
+from strokes.neural import NeuralRenderer, RendererConfig, load_renderer
+from strokes.neural.frame import local_frame, place, sampling_grid
+from strokes.neural.sampling import random_strokes
+from strokes.registry import get_style
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return load_renderer("marker")
+
+
+@pytest.fixture(scope="module")
+def strokes():
+    return random_strokes(6, torch.Generator().manual_seed(3))
+
+
+class TestShapes:
+    def test_full_canvas(self, renderer, strokes):
+        fg, alpha = renderer(strokes, (40, 56))
+        assert fg.shape == (6, 3, 40, 56) and alpha.shape == (6, 1, 40, 56)
+        assert fg.dtype == alpha.dtype == torch.float32
+        assert 0 <= float(fg.min()) and float(fg.max()) <= 1
+        assert 0 <= float(alpha.min()) and float(alpha.max()) <= 1
+
+    def test_float64_in_float64_out(self, renderer, strokes):
+        fg, alpha = renderer(strokes.double(), (16, 16))
+        assert fg.dtype == alpha.dtype == torch.float64
+
+    def test_untrained_model_from_config(self, strokes):
+        r = NeuralRenderer(RendererConfig(picture=(8, 16), channels=(8, 8), hidden=16), style="marker")
+        fg, alpha = r(strokes, (20, 30))
+        assert fg.shape == (6, 3, 20, 30)
+
+    def test_bad_params_rejected(self, renderer):
+        with pytest.raises(ValueError, match=r"\(S, 15\)"):
+            renderer(torch.rand(3, 14), (16, 16))
+
+    def test_bad_config_rejected(self):
+        with pytest.raises(ValueError, match="divisible"):
+            RendererConfig(picture=(10, 32), channels=(8, 8, 8))
+
+
+class TestWindows:
+    def test_window_is_crop_of_full(self, renderer, strokes):
+        fg, alpha = renderer(strokes, (64, 80))
+        wfg, walpha = renderer(strokes, (64, 80), window=(10, 21, 30, 40))
+        torch.testing.assert_close(wfg, fg[..., 10:40, 21:61], atol=1e-5, rtol=0)
+        torch.testing.assert_close(walpha, alpha[..., 10:40, 21:61], atol=1e-5, rtol=0)
+
+    def test_per_stroke_windows_are_crops(self, renderer, strokes):
+        fg, alpha = renderer(strokes, (64, 80))
+        top = torch.tensor([0, 5, 10, 20, 30, 34])
+        left = torch.tensor([0, 40, 7, 3, 50, 12])
+        wfg, walpha = renderer(strokes, (64, 80), window=(top, left, 30, 30))
+        for i in range(6):
+            t, l = int(top[i]), int(left[i])
+            torch.testing.assert_close(walpha[i], alpha[i, :, t:t + 30, l:l + 30], atol=1e-5, rtol=0)
+            torch.testing.assert_close(wfg[i], fg[i, :, t:t + 30, l:l + 30], atol=1e-5, rtol=0)
+
+
+class TestFrame:
+    def test_picture_corners_land_on_the_frame(self):
+        # A horizontal stroke: its picture spans the chord plus the half width and margin.
+        p = torch.tensor([[.25, .5, .5, .5, .75, .5, .1, .1] + [0.] * 7])
+        f = local_frame(p, (100, 100), margin=0.0)
+        grid = sampling_grid(f, (100, 100))
+        inside = (grid.abs() <= 1).all(-1)[0]
+        cols = inside.any(0).nonzero().flatten()
+        rows = inside.any(1).nonzero().flatten()
+        assert (int(cols[0]), int(cols[-1])) == (20, 79)
+        assert (int(rows[0]), int(rows[-1])) == (45, 54)
+
+    def test_outside_reads_no_paint(self):
+        pic = torch.ones(1, 2, 4, 4)
+        grid = torch.full((1, 3, 3, 2), 5.0)
+        out = place(pic, grid)
+        assert float(out[0, 0].max()) < -10 and float(out[0, 1].abs().max()) == 0
+
+
+def _used_columns(style, params, size):
+    """Columns whose change changes the reference drawing (finite differences)."""
+    fg, alpha = style.rasterize(params, size)
+    base = torch.cat([fg * alpha, alpha], 1)
+    used = []
+    for c in range(15):
+        q = params.clone()
+        q[:, c] = (q[:, c] + 0.03).clamp(0, 1) if c != 14 else q[:, c] * 0.9
+        f2, a2 = style.rasterize(q, size)
+        if float((torch.cat([f2 * a2, a2], 1) - base).abs().max()) > 1e-4:
+            used.append(c)
+    return used
+
+
+def test_gradients_reach_every_column_the_style_uses(renderer, params_factory):
+    rows = [dict(x1=.5, y1=.35, w0=.12, w2=.06, r2=.1, g2=.7, b2=.9, opacity=.9),
+            dict(x0=.3, y0=.2, x2=.6, y2=.8, x1=.7, y1=.4, w0=.08, w2=.15, opacity=.7)]
+    params = params_factory(rows)
+    used = _used_columns(get_style("marker"), params, (48, 48))
+    assert {0, 1, 2, 3, 4, 5, 6, 8, 13, 14} <= set(used)
+    p = params.clone().requires_grad_(True)
+    fg, alpha = renderer(p, (48, 48))
+    ((fg * alpha).sum() + alpha.sum()).backward()
+    g = p.grad.abs().sum(0)
+    missing = [c for c in used if float(g[c]) == 0]
+    assert not missing, f"no gradient reaches columns {missing}"
+    assert torch.isfinite(p.grad).all()
+
+
+def test_renderer_stands_in_for_rasterize(renderer, strokes):
+    from strokes.render import paint_layers
+    canvas = paint_layers(torch.ones(3, 40, 40), strokes, renderer)
+    assert canvas.shape == (3, 40, 40) and torch.isfinite(canvas).all()
