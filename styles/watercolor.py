@@ -59,7 +59,7 @@ class WatercolorStyle(Style):
         outside = f.dist - edge                                  # pixels, negative inside
         # Along some stretches of the edge pigment pooled as it dried (a hard, dark
         # rim); along others the wash ran out softly into the paper.
-        pooled = ((fractal_noise(X * 6, Y * 6, self.seed + 4, octaves=2, pixel=6 * pixel) - 0.3) * 3).clamp(0, 1)
+        pooled = ((fractal_noise(X * 6, Y * 6, self.seed + 4, octaves=2, pixel=6 * pixel) - 0.2) * 3).clamp(0, 1)
         soft = 1.0 + (0.02 + 0.25 * (1 - pooled)) * half       # one pixel plus a share of the width
         inside = coverage(outside, soft)
         rim_width = 0.07 * half + 0.0015 * u                   # sizes in canvas units, never pixels
@@ -80,5 +80,5 @@ class WatercolorStyle(Style):
         alpha = opacity * (density * inside + 0.3 * self.wash * feather * (1 - inside))
 
         color = lerp_color(params, f.t)
-        fg = color * (1 - 0.4 * self.pooling * rim)[:, None]          # pooled pigment is deeper
+        fg = color * (1 - 0.6 * self.pooling * rim)[:, None]          # pooled pigment is deeper
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
