@@ -85,10 +85,16 @@ def _scaling_potentials(a, b, cy, cx, reg, iters):
     Fast; in float64 it stays finite for ``reg`` down to about 0.003.
     """
     ky, kx = torch.exp(-cy / reg), torch.exp(-cx / reg)
+    ky, kx = ky * (ky > 1e-40), kx * (kx > 1e-40)    # tiny entries matter not, and denormals are slow
     v = torch.ones_like(b)
-    for _ in range(iters):
-        u = a / (ky @ v @ kx.T)
-        v = b / (ky.T @ u @ kx)
+    flush = torch.set_flush_denormal(True)             # products of small numbers: flush, don't crawl
+    try:
+        for _ in range(iters):
+            u = a / (ky @ v @ kx.T)
+            v = b / (ky.T @ u @ kx)
+    finally:
+        if flush:
+            torch.set_flush_denormal(False)
     return reg * torch.log(u / a), reg * torch.log(v / b)   # P = diag(u) K diag(v) = a_i b_j e^((f+g-C)/reg)
 
 

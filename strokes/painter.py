@@ -34,6 +34,8 @@ from .painting.windows import draw_strokes
 from .render import canvas_size, to_image
 from .strokeset import StrokeSet
 
+REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
+
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
 
 
@@ -205,6 +207,8 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
                 work_target = resize(target, level.work)
                 canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, style)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
+            if bar is not None:
+                bar.set_description(f"level {level.index + 1}/{len(levels)}")
             new, loss = _paint_batch(canvas, work_target, angles, level, count, style, bg, opts,
                                      np.random.default_rng([seed, first + skip]))
             canvas = draw_strokes(canvas, new, style)
@@ -212,7 +216,6 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
             if opts.checkpoint is not None:
                 painting_so_far().strokes.save(opts.checkpoint)
             if bar is not None:
-                bar.set_description(f"level {level.index + 1}/{len(levels)}")
                 bar.set_postfix(loss=f"{loss:.4f}")
                 bar.update(count)
             if opts.callback is not None:
@@ -232,7 +235,7 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     error = (canvas - target).abs().sum(0)
     places = pick_places(error, count, spacing=length_px, rng=rng)
     init = initial_strokes(places, target, angles, width=width_px, length=length_px, opacity=0.98)
-    bounds = Bounds.around(init, (h, w), reach=0.8 * length_px,
+    bounds = Bounds.around(init, (h, w), reach=REACH * length_px,
                            width_low=0.35 * level.width, width_high=1.4 * level.width)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
                           steps=opts.steps, lr=opts.lr)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from ..losses import pixel_loss, transport_loss
-from .windows import lay_windows
+from .windows import WindowLayout, lay_windows
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -82,11 +82,10 @@ class Bounds:
         return torch.cat(pts + [widths, _logit(params[:, 8:15])], 1)
 
 
-def batch_loss(params, bounds: Bounds, canvas, target, style, background, ot_weight: float, windows):
+def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout):
     """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
-    tops, lefts, h, w = windows
-    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=(tops, lefts, h, w))
-    painted = lay_windows(canvas, fg, alpha, tops, lefts)
+    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=layout.window)
+    painted = lay_windows(canvas, fg, alpha, layout)
     loss = pixel_loss(painted, target)
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
@@ -100,13 +99,13 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
     size = tuple(canvas.shape[-2:])
-    windows = bounds.windows(size, getattr(style, "reach", 1.0))
+    layout = WindowLayout(*bounds.windows(size, getattr(style, "reach", 1.0)), size)
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     opt = torch.optim.Adam([z], lr=lr)
     loss = torch.tensor(float("nan"))
     for _ in range(steps):
         opt.zero_grad(set_to_none=True)
-        loss, _ = batch_loss(bounds.decode(z, size), bounds, canvas, target, style, background, ot_weight, windows)
+        loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
         loss.backward()
         opt.step()
     return bounds.decode(z.detach(), size), float(loss.detach())

@@ -29,16 +29,47 @@ def _grid_index(tops, lefts, h: int, w: int, H: int, W: int):
     return torch.where(inside, rows * W + cols, torch.full_like(rows, H * W)), inside
 
 
+class WindowLayout:
+    """Where a batch's windows ``(tops (S,), lefts (S,), h, w)`` sit on an ``(H, W)`` canvas.
+
+    Holds everything :func:`lay_windows` needs that depends only on the
+    windows (canvas index of every window pixel, overlapping pairs), so a
+    batch optimized for many steps in fixed windows works it out once.
+    """
+
+    def __init__(self, tops: torch.Tensor, lefts: torch.Tensor, h: int, w: int, size):
+        H, W = size
+        self.tops, self.lefts = tops.long().view(-1), lefts.long().view(-1)
+        self.h, self.w, self.size = int(h), int(w), (int(H), int(W))
+        S = len(self.tops)
+        index, self.inside = _grid_index(self.tops, self.lefts, h, w, H, W)
+        self.index = index.view(-1)
+        dt = self.tops.view(1, -1) - self.tops.view(-1, 1)              # [i, j] = top_j - top_i
+        dl = self.lefts.view(1, -1) - self.lefts.view(-1, 1)
+        later = torch.ones(S, S, dtype=torch.bool, device=self.tops.device).triu(1)
+        self.i, self.j = torch.nonzero(later & (dt.abs() < h) & (dl.abs() < w), as_tuple=True)
+        rr = torch.arange(h, device=self.tops.device).view(1, h, 1) - dt[self.i, self.j].view(-1, 1, 1)
+        cc = torch.arange(w, device=self.tops.device).view(1, 1, w) - dl[self.i, self.j].view(-1, 1, 1)
+        self.hit = ((rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)).reshape(len(self.i), h * w)
+        self.flat = (rr.clamp(0, h - 1) * w + cc.clamp(0, w - 1)).reshape(len(self.i), h * w)
+
+    @property
+    def window(self):
+        """The ``window`` argument of :meth:`strokes.style.Style.rasterize`."""
+        return (self.tops, self.lefts, self.h, self.w)
+
+
 def lay_windows(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor,
-                tops: torch.Tensor, lefts: torch.Tensor) -> torch.Tensor:
+                tops: "torch.Tensor | WindowLayout", lefts: torch.Tensor | None = None) -> torch.Tensor:
     """Composite strokes drawn in per-stroke windows over ``canvas``, first stroke at the bottom.
 
     Args:
         canvas: ``(3, H, W)`` in [0, 1] (not modified).
         fg: ``(S, 3, h, w)`` colours, alpha: ``(S, 1, h, w)`` in [0, 1], each
             stroke in its own window.
-        tops, lefts: ``(S,)`` int64 window corners in canvas pixels; windows may
-            reach past the canvas edge (those pixels are dropped).
+        tops, lefts: ``(S,)`` int64 window corners in canvas pixels (or a
+            :class:`WindowLayout` as ``tops``); windows may reach past the
+            canvas edge (those pixels are dropped).
 
     Returns:
         ``(3, H, W)``, equal to compositing full-canvas layers with
@@ -46,29 +77,20 @@ def lay_windows(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor,
     """
     S, _, h, w = fg.shape
     H, W = canvas.shape[-2:]
-    tops, lefts = tops.long().view(-1), lefts.long().view(-1)
-    index, inside = _grid_index(tops, lefts, h, w, H, W)
-    clear = torch.log1p(-alpha[:, 0].clamp(0, _OPAQUE)) * inside        # (S, h, w), log(1 - a)
-
+    lay = tops if isinstance(tops, WindowLayout) else WindowLayout(tops, lefts, h, w, (H, W))
+    if (lay.h, lay.w, lay.size) != (h, w, (H, W)):
+        raise ValueError(f"expected windows of {lay.h}x{lay.w} on a {lay.size} canvas, got {h}x{w} on {(H, W)}")
+    clear = torch.log1p(-alpha[:, 0].clamp(0, _OPAQUE)) * lay.inside  # (S, h, w), log(1 - a)
     # Light let through above each stroke: sum of log(1 - a_j) over later strokes j overlapping it.
-    dt = tops.view(1, -1) - tops.view(-1, 1)                           # [i, j] = top_j - top_i
-    dl = lefts.view(1, -1) - lefts.view(-1, 1)
-    later = torch.ones(S, S, dtype=torch.bool, device=fg.device).triu(1)
-    i, j = torch.nonzero(later & (dt.abs() < h) & (dl.abs() < w), as_tuple=True)
-    above = torch.zeros(S, h * w, dtype=fg.dtype, device=fg.device)
-    if i.numel():
-        rr = torch.arange(h, device=fg.device).view(1, h, 1) - dt[i, j].view(-1, 1, 1)  # row in window j
-        cc = torch.arange(w, device=fg.device).view(1, 1, w) - dl[i, j].view(-1, 1, 1)
-        hit = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
-        flat = (rr.clamp(0, h - 1) * w + cc.clamp(0, w - 1)).view(len(i), -1)
-        vals = clear.view(S, -1)[j].gather(1, flat) * hit.view(len(i), -1)
-        above = above.index_add(0, i, vals)
-    through = above.view(S, 1, h, w).exp()
-
-    paint = (alpha * fg * through * inside[:, None]).permute(1, 0, 2, 3).reshape(3, -1)
-    flat_index = index.view(-1)
-    laid = canvas.new_zeros(3, H * W + 1).index_add(1, flat_index, paint)[:, :H * W]
-    total = canvas.new_zeros(H * W + 1).index_add(0, flat_index, clear.reshape(-1))[:H * W]
+    if len(lay.i):
+        vals = clear.view(S, -1)[lay.j].gather(1, lay.flat) * lay.hit
+        through = clear.new_zeros(S, h * w).index_add(0, lay.i, vals).view(S, 1, h, w).exp()
+        paint = alpha * fg * through
+    else:
+        paint = alpha * fg
+    paint = (paint * lay.inside[:, None]).permute(1, 0, 2, 3).reshape(3, -1)
+    laid = canvas.new_zeros(3, H * W + 1).index_add(1, lay.index, paint)[:, :H * W]
+    total = canvas.new_zeros(H * W + 1).index_add(0, lay.index, clear.reshape(-1))[:H * W]
     return laid.view(3, H, W) + canvas * total.exp().view(1, H, W)
 
 

@@ -1,0 +1,81 @@
+"""``strokes paint``: paint an image into N strokes; writes OUTDIR/painting.png and OUTDIR/strokes.json."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELP = "paint an image into N vector strokes (writes OUTDIR/painting.png and OUTDIR/strokes.json)"
+
+_NAMED = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0), "gray": (0.5, 0.5, 0.5), "grey": (0.5, 0.5, 0.5)}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("image", metavar="IMAGE", help="picture to paint (PNG, JPEG, ...; any size, any mode)")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for painting.png and strokes.json")
+    parser.add_argument("--style", default="oil", metavar="NAME", help="style to paint in (default: oil)")
+    parser.add_argument("--strokes", type=int, default=500, metavar="N", help="number of strokes (default: 500)")
+    parser.add_argument("--size", type=int, default=512, metavar="PX",
+                        help="longest side of the painting in pixels (default: 512); the aspect ratio is kept")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0); same seed, same strokes")
+    parser.add_argument("--background", default="auto", metavar="COLOR",
+                        help="bare canvas colour: auto (the image's mean colour), white, black, gray, "
+                             "#rrggbb or r,g,b in [0, 1] (default: auto)")
+    parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
+                        help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
+    parser.add_argument("--device", default="auto", metavar="DEV", help="auto, cpu, cuda, ... (default: auto)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from OUTDIR/strokes.json (left by an interrupted run) up to --strokes")
+    parser.add_argument("--npz", action="store_true", help="also write OUTDIR/strokes.npz (compact)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def parse_color(text: str) -> "str | tuple[float, float, float]":
+    """``auto``, a colour name, ``#rrggbb`` or ``r,g,b`` in [0, 1].
+
+    >>> parse_color("#ff8000"), parse_color("1,0.5,0")
+    ((1.0, 0.5019607843137255, 0.0), (1.0, 0.5, 0.0))
+    """
+    t = text.strip().lower()
+    if t == "auto":
+        return "auto"
+    if t in _NAMED:
+        return _NAMED[t]
+    try:
+        if t.startswith("#") and len(t) == 7:
+            return tuple(int(t[k:k + 2], 16) / 255 for k in (1, 3, 5))
+        values = tuple(float(v) for v in t.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(0 <= v <= 1 for v in values):
+        raise ValueError(f"--background {text!r}: expected auto, white, black, gray, #rrggbb or r,g,b in [0, 1]")
+    return values
+
+
+def run(args) -> int:
+    from strokes.painter import paint
+
+    out = Path(args.out)
+    checkpoint = out / "strokes.json"
+    if args.strokes < 1:
+        raise ValueError(f"--strokes {args.strokes}: expected a positive number of strokes")
+    if args.resume and not checkpoint.exists():
+        raise ValueError(f"--resume: {checkpoint} does not exist; nothing to continue from")
+    options = {"background": parse_color(args.background), "checkpoint": checkpoint}
+    if args.ot_weight is not None:
+        options["ot_weight"] = args.ot_weight
+    if args.resume:
+        options["resume"] = checkpoint
+    try:
+        painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
+                         device=args.device, progress=not args.quiet, **options)
+    except KeyboardInterrupt:
+        if checkpoint.exists():
+            print(f"strokes paint: stopped; the strokes painted so far are in {checkpoint} "
+                  f"(continue with --resume)", file=sys.stderr)
+        raise
+    painting.save(out, npz=args.npz)
+    s = painting.strokes
+    if not args.quiet:
+        print(f"wrote {out / 'painting.png'} ({s.width}x{s.height}) and {checkpoint} "
+              f"({len(s)} strokes, style {args.style}, {painting.seconds:.1f} s)")
+    return 0

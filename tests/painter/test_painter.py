@@ -1,0 +1,134 @@
+"""The painter's promises: exact stroke count, aspect kept, same seed same strokes,
+any input kind, nothing lost when interrupted, resume to the full count."""
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import strokes
+from strokes.painter import PaintError, paint
+from strokes.painting.schedule import batches, plan
+
+FAST = dict(style="marker", size=40, progress=False, steps=4)
+
+
+def scene(width=60, height=40):
+    """A small made-up picture: sky, ground, a sun, a dark post."""
+    y, x = np.mgrid[0:height, 0:width] / max(width, height)
+    img = np.zeros((height, width, 3))
+    img[...] = [0.4, 0.6, 0.9]
+    img[y > 0.45] = [0.3, 0.5, 0.2]
+    img[(x - 0.75) ** 2 + (y - 0.15) ** 2 < 0.01] = [1.0, 0.85, 0.2]
+    img[(abs(x - 0.3) < 0.03) & (y > 0.2)] = [0.2, 0.1, 0.05]
+    return torch.tensor(img, dtype=torch.float32).permute(2, 0, 1)
+
+
+@pytest.mark.parametrize("count", [1, 7, 23])
+def test_exactly_the_strokes_asked_for(count):
+    p = paint(scene(), strokes=count, **FAST)
+    assert len(p.strokes) == count
+    assert np.all((p.strokes.params >= 0) & (p.strokes.params <= 1))
+
+
+@pytest.mark.parametrize("count", [1, 5, 40, 150, 499, 500, 2001])
+def test_the_plan_adds_up(count):
+    levels = plan(count, (300, 500))
+    assert sum(lv.count for lv in levels) == count
+    assert sum(n for _, _, n in batches(levels)) == count
+
+
+def test_wide_and_tall_images_keep_their_shape():
+    wide = paint(scene(90, 30), strokes=6, **FAST)
+    assert (wide.strokes.width, wide.strokes.height) == (40, 13)
+    assert wide.image.size == (40, 13)
+    tall = paint(scene(30, 90), strokes=6, **FAST)
+    assert tall.image.size == (13, 40)
+
+
+def test_same_seed_same_strokes_other_seed_other_strokes():
+    a = paint(scene(), strokes=12, seed=3, **FAST)
+    b = paint(scene(), strokes=12, seed=3, **FAST)
+    c = paint(scene(), strokes=12, seed=4, **FAST)
+    assert a.strokes == b.strokes
+    assert not np.array_equal(a.strokes.params, c.strokes.params)
+
+
+def test_the_painting_looks_like_the_picture():
+    target = scene()
+    p = paint(target, style="marker", strokes=40, size=60, progress=False, steps=10)
+    got = torch.tensor(np.asarray(p.image), dtype=torch.float32).permute(2, 0, 1) / 255
+    blank = torch.tensor(p.strokes.background).view(3, 1, 1).expand_as(target)
+    assert (got - target).abs().mean() < 0.6 * (blank - target).abs().mean()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "P", "I;16"])
+def test_any_image_mode_from_a_file(tmp_path, mode):
+    arr = (scene().permute(1, 2, 0).numpy() * 255).astype(np.uint8)
+    im = Image.fromarray(arr, "RGB")
+    im = im.convert("L").convert("I;16") if mode == "I;16" else im.convert(mode)
+    path = tmp_path / f"in.png"
+    im.save(path)
+    p = paint(str(path), strokes=3, **FAST)
+    assert len(p.strokes) == 3 and p.image.size == (40, 27)
+
+
+def test_tiny_and_large_inputs_are_resized_to_the_painting_size():
+    tiny = paint(torch.rand(3, 3, 5), strokes=2, **FAST)
+    assert tiny.image.size == (40, 24)
+    big = paint(Image.new("RGB", (1800, 1200), (200, 30, 30)), strokes=2, **FAST)
+    assert big.image.size == (40, 27)
+
+
+def test_checkpoint_after_every_batch_and_a_valid_file_after_an_interrupt(tmp_path):
+    path = tmp_path / "strokes.json"
+    seen = []
+
+    def stop_after_two(painting):
+        seen.append(len(painting.strokes))
+        assert len(strokes.load(path)) == len(painting.strokes)    # the file follows the painting
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        paint(scene(), strokes=30, checkpoint=path, callback=stop_after_two, **FAST)
+    saved = strokes.load(path)
+    assert len(saved) == seen[-1] and 0 < len(saved) < 30
+    assert (saved.width, saved.height) == (40, 27)
+
+
+def test_resume_continues_to_the_full_count(tmp_path):
+    path = tmp_path / "strokes.json"
+    with pytest.raises(KeyboardInterrupt):
+        paint(scene(), strokes=30, checkpoint=path, callback=_interrupt_at(10), **FAST)
+    partial = strokes.load(path)
+    done = paint(scene(), strokes=30, checkpoint=path, resume=path, **FAST)
+    assert len(done.strokes) == 30 and len(strokes.load(path)) == 30
+    assert np.array_equal(done.strokes.params[:len(partial)], partial.params)   # kept as painted
+
+
+def _interrupt_at(n):
+    def callback(painting):
+        if len(painting.strokes) >= n:
+            raise KeyboardInterrupt
+    return callback
+
+
+def test_bad_requests_are_clear_errors(tmp_path):
+    with pytest.raises(PaintError, match="strokes"):
+        paint(scene(), strokes=0, **FAST)
+    with pytest.raises(PaintError, match="unknown option"):
+        paint(scene(), strokes=2, brush=3, **FAST)
+    with pytest.raises(PaintError, match="background"):
+        paint(scene(), strokes=2, background=(2, 0, 0), **FAST)
+    many = tmp_path / "many.json"
+    paint(scene(), strokes=5, **FAST).strokes.save(many)
+    with pytest.raises(PaintError, match="already has 5 strokes"):
+        paint(scene(), strokes=3, resume=many, **FAST)
+
+
+def test_save_writes_picture_and_strokes(tmp_path):
+    p = paint(scene(), strokes=4, **FAST)
+    p.save(tmp_path / "out", npz=True)
+    assert Image.open(tmp_path / "out" / "painting.png").size == (40, 27)
+    assert strokes.load(tmp_path / "out" / "strokes.json") == p.strokes
+    assert strokes.load(tmp_path / "out" / "strokes.npz") == p.strokes
