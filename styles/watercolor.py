@@ -32,7 +32,7 @@ class WatercolorStyle(Style):
 
     name = "watercolor"
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
-    reach = 1.8  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
+    reach = 1.9  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
 
     def __init__(self, seed: int = 0, wash: float = 0.4, pooling: float = 0.45,
                  granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):
@@ -43,7 +43,7 @@ class WatercolorStyle(Style):
         self.bleed = float(bleed)
         self.paper = float(paper)
         # Paint may reach past the half width by the wander of the edge and the bleed.
-        self.reach = 1.6 + max(self.bleed, 0.0)
+        self.reach = 1.7 + max(self.bleed, 0.0)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
@@ -60,7 +60,10 @@ class WatercolorStyle(Style):
         # Along some stretches of the edge pigment pooled as it dried (a hard, dark
         # rim); along others the wash ran out softly into the paper.
         pooled = ((fractal_noise(X * 6, Y * 6, self.seed + 4, octaves=2, pixel=6 * pixel) - 0.2) * 3).clamp(0, 1)
-        soft = 1.0 + (0.02 + 0.25 * (1 - pooled)) * half       # one pixel plus a share of the width
+        # The round ends stay soft: the brush lifted off there, nothing dried against an edge.
+        cap = (torch.maximum(-f.along, f.along - f.length) / (0.5 * half).clamp(min=1e-6)).clamp(0, 1)
+        pooled = pooled * (1 - cap)
+        soft = 1.0 + (0.02 + 0.25 * (1 - pooled) + 0.2 * cap) * half   # one pixel plus a share of the width
         inside = coverage(outside, soft)
         rim_width = 0.07 * half + 0.0015 * u                   # sizes in canvas units, never pixels
         rim = pooled * torch.exp(-(-outside).clamp(min=0) / rim_width)
