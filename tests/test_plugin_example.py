@@ -69,6 +69,7 @@ class TestLooks:
 
     def test_shapes_and_ranges(self):
         params = torch.rand(5, 15)
+        params[:, 6:8] *= 0.3
         fg, alpha = self.draw(params)
         assert fg.shape == (5, 3, 96, 192) and alpha.shape == (5, 1, 96, 192)
         for t in (fg, alpha):
@@ -105,12 +106,12 @@ class TestLooks:
 
     def test_twice_the_size_matches_after_downsampling(self):
         g = torch.Generator().manual_seed(0)
-        params = torch.rand(20, 15, generator=g, dtype=torch.float64)
-        params[:, 6:8] = 0.02 + 0.1 * params[:, 6:8]
+        params = torch.rand(8, 15, generator=g, dtype=torch.float64)
+        params[:, 6:8] = 0.02 + 0.08 * params[:, 6:8]
         s = StrokeSet(params.numpy(), width=300, height=200, background=(0.95, 0.94, 0.9))
-        small = np.asarray(render(s, "charcoal", size=240), dtype=np.float64)
-        big = np.asarray(render(s, "charcoal", size=480), dtype=np.float64)
-        big = big.reshape(160, 2, 240, 2, 3).mean((1, 3))
+        small = np.asarray(render(s, "charcoal", size=180), dtype=np.float64)
+        big = np.asarray(render(s, "charcoal", size=360), dtype=np.float64)
+        big = big.reshape(120, 2, 180, 2, 3).mean((1, 3))
         psnr = 10 * np.log10(255 ** 2 / ((small - big) ** 2).mean())
         assert psnr >= 30, psnr
 
