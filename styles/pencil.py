@@ -24,6 +24,8 @@ from strokes.noise import fractal_noise
 from strokes.style import Style
 
 LUMA = (0.299, 0.587, 0.114)
+# ((1 + cos x) / 2)^4 as harmonics: 35/128 + 7/16 cos x + 7/32 cos 2x + 1/16 cos 3x + 1/128 cos 4x.
+LINE = (35 / 128, 7 / 16, 7 / 32, 1 / 16, 1 / 128)
 
 
 def _pixel_average(cycles_per_pixel: float) -> float:
@@ -53,7 +55,7 @@ class PencilStyle(Style):
     reach = 1.0
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
-                 decay: float = 0.3, grain: float = 0.6, spacing: float = 0.007):
+                 decay: float = 0.3, grain: float = 0.4, spacing: float = 0.009):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
@@ -69,24 +71,31 @@ class PencilStyle(Style):
         half = f.half_width
         inside = coverage(f.dist - half)
 
-        # Hatching lines along the stroke, wobbling a little: the profile
-        # (0.5 + 0.5 cos)^2 = 3/8 + cos/2 + cos(2 .)/8, each harmonic averaged over
-        # a pixel (times sinc), so the lines melt into an even tone, without
-        # aliasing, as they get closer than a few pixels.
+        # Hatching lines along the stroke, wobbling a little. Their profile
+        # ((1 + cos) / 2)^4 is a sum of cosine harmonics; each is averaged over a
+        # pixel (times sinc), so lines melt into an even tone, without aliasing,
+        # once they get closer than a few pixels.
         wobble = fractal_noise(X * 40, Y * 4, self.seed + 1, octaves=2, pixel=40 / u)
-        angle = 2 * math.pi * (Y / self.spacing + 0.6 * (wobble - 0.5))
+        lane = Y / self.spacing + 0.5 * (wobble - 0.5)               # which hatching line, fractional
+        angle = 2 * math.pi * lane
         period = self.spacing * u                                    # pixels between lines
-        lines = 0.375 + 0.5 * _pixel_average(1 / period) * angle.cos() + 0.125 * _pixel_average(2 / period) * (2 * angle).cos()
+        lines = LINE[0] + sum(a * _pixel_average(k / period) * (k * angle).cos() for k, a in enumerate(LINE[1:], 1))
+        # Each line pressed a little differently, varying slowly along it.
+        strength = fractal_noise(X * 12, lane / 3, self.seed + 2, octaves=2, pixel=max(12 / u, 1 / (3 * period)))
 
         # Pressure: the stroke's intensity, lifting off along the stroke, heaviest mid-line.
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
         press = (self.pressure * params[:, 14].view(-1, 1, 1)
                  * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
-        # Paper tooth (fixed to the canvas): bare where high, filled as pressure rises.
+        graphite = press * (0.25 + 1.1 * lines * (0.2 + strength))
+        # Paper tooth (fixed to the canvas): the lead skips the hollows unless pressed hard.
         H, W = size
-        tooth = fractal_noise(f.x * (300 * W / u), f.y * (300 * H / u), self.seed, octaves=3, pixel=300 / u)
-        tooth = ((tooth - 0.5) * 2.5 + 0.5).clamp(0, 1)
-        deposit = (press * (0.45 + 0.9 * lines) - self.grain * 0.6 * tooth).clamp(0, 1)
+        px, py = f.x * (W / u), f.y * (H / u)                      # canvas units
+        # (lattice turned 37 degrees so the tooth does not line up with the canvas edges)
+        tooth = fractal_noise((0.8 * px - 0.6 * py) * 170, (0.6 * px + 0.8 * py) * 170, self.seed,
+                              octaves=2, pixel=170 / u)
+        tooth = ((tooth - 0.5) * 1.8 + 0.5).clamp(0, 1)
+        deposit = (graphite * (1 + 0.5 * self.grain) - self.grain * tooth).clamp(0, 1)
         alpha = inside * deposit
 
         color = lerp_color(params, f.t)

@@ -63,10 +63,10 @@ class TestPlacement:
         fg, alpha = style.rasterize(p, (H, W))
         row = int(.45 * H)
         line = alpha[0, 0, row, int(.3 * W):int(.7 * W)]
-        assert float(line.mean()) > 0.3, f"centreline barely painted: {line}"
+        assert float(line.mean()) > 0.25, f"centreline barely painted: {line}"
         # The stroke is red: on a white canvas the centreline turns red.
         out = draw(style, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
-        assert float((out[0] - out[1]).mean()) > 0.15
+        assert float((out[0] - out[1]).mean()) > 0.1
         # Far from the stroke (beyond the style's reach) nothing is painted at all.
         far = far_mask(style, p, (H, W))
         assert far.any() and float(alpha[0, 0][far[0]].abs().max()) == 0.0
