@@ -30,8 +30,8 @@ def fresh_discovery():
     refresh_styles()
 
 
-def one_stroke(width=0.2, color=DARK):
-    return torch.tensor([[.1, .5, .5, .45, .9, .5, width, width, *color, *color, 1.0]])
+def one_stroke(width=0.2, color=DARK, bend=0.05):
+    return torch.tensor([[.1, .5, .5, .5 - bend, .9, .5, width, width, *color, *color, 1.0]])
 
 
 def test_discovered_through_the_entry_point():
@@ -84,10 +84,22 @@ class TestLooks:
         assert float(grainy.mean()) > 0.4
 
     def test_smudged_edges(self):
-        # Nominal half width 0.1 x 96 = 9.6 px; look 12-16 px off the centreline.
-        crisp = self.draw(smudge=0.0)[1][0, 0, 48 + 12:48 + 16, 60:130]
-        smudged = self.draw(smudge=1.0)[1][0, 0, 48 + 12:48 + 16, 60:130]
-        assert float(crisp.max()) < 0.05 and float(smudged.mean()) > 0.05
+        # Nominal half width 0.1 x 96 = 9.6 px; look 12-16 px off the centreline, on both sides
+        # (the smudge is dragged mostly to one side).
+        def beside(alpha):
+            return torch.stack([alpha[0, 0, 48 - 16:48 - 12, 60:130], alpha[0, 0, 48 + 12:48 + 16, 60:130]])
+        straight = one_stroke(bend=0.0)
+        crisp = beside(self.draw(straight, smudge=0.0)[1])
+        smudged = beside(self.draw(straight, smudge=1.0)[1])
+        assert float(crisp.max()) < 0.05
+        assert float(smudged.mean((1, 2)).max()) > 0.05
+
+    def test_smudge_fades_out_within_reach(self):
+        # Drawn through the library's per-stroke boxes, nothing may be cut off at a box edge.
+        _, alpha = self.draw(one_stroke(bend=0.0), smudge=1.0)
+        reach_px = 2.5 * 9.6
+        assert float(alpha[0, 0, :int(48 - reach_px) - 1].max()) == 0.0
+        assert float(alpha[0, 0, int(48 + reach_px) + 1:].max()) == 0.0
 
     def test_dark_and_gray(self):
         fg, alpha = self.draw(params=one_stroke(color=[.5, .5, .5]), tint=0.0)

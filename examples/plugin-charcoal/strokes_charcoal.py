@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 
 LUMA = (0.299, 0.587, 0.114)     # luminance weights of R, G, B
 TOOTH = 150.0                    # paper-tooth cells per canvas unit (the shorter side)
-STREAKS = (3.0, 180.0)           # streak cells per canvas unit along and across the stroke
+STREAKS = (2.0, 90.0)            # streak cells per canvas unit along and across the stroke
 
 
 class CharcoalStyle(Style):
@@ -52,9 +52,9 @@ class CharcoalStyle(Style):
 
     name = "charcoal"
     description = "charcoal on paper: dark, grainy strokes with ragged, smudged edges"
-    reach = 2.0      # the smudge spreads up to twice the half width from the centreline
+    reach = 2.5      # the smudge fades out by 2.5 half widths from the centreline
 
-    def __init__(self, seed: int = 0, darkness: float = 0.5, tint: float = 0.15,
+    def __init__(self, seed: int = 0, darkness: float = 0.35, tint: float = 0.15,
                  grain: float = 0.45, smudge: float = 0.4):
         super().__init__(seed)
         for key, value in (("darkness", darkness), ("tint", tint), ("grain", grain), ("smudge", smudge)):
@@ -81,7 +81,7 @@ class CharcoalStyle(Style):
         # Streaks dragged along the stroke, and heavier pressure down the middle.
         streak = fractal_noise(X * STREAKS[0], Y * STREAKS[1], self.seed + 2, octaves=3, pixel=STREAKS[1] / u)
         r = (f.dist / edge).clamp(max=1)
-        load = (1 - 0.35 * r ** 2) * (0.8 + 0.7 * (streak - 0.5))
+        load = 1.15 * (1 - 0.3 * r ** 2) * (1 + 0.9 * (streak - 0.5))
 
         # The paper's tooth, fixed to the canvas: valleys (low values) stay bare.
         # Its lattice is turned by 30 degrees so no row or column of the picture lines up with it.
@@ -91,11 +91,14 @@ class CharcoalStyle(Style):
         valley = ((0.5 - tooth) * 2.0 + 0.5).clamp(0, 1)
         deposit = (load * (1 - self.grain * valley)).clamp(0, 1)
 
-        # Smudge: dust rubbed past the edge, fading out, uneven like a fingertip's pass.
+        # Smudge: dust rubbed past the edge, uneven like a fingertip's pass and dragged
+        # mostly to one side; it fades to nothing by `reach` half widths from the centreline.
         blotch = fractal_noise(X * 8, Y * 8, self.seed + 3, octaves=2, pixel=8 / u)
-        spread = self.smudge * 0.9 * half + 0.5
+        spread = self.smudge * 1.2 * half + 0.5
         outside = (f.dist - edge).clamp(min=0)
-        halo = self.smudge * (0.2 + 0.5 * blotch) * torch.exp(-2.0 * (outside / spread) ** 2)
+        side = 0.55 + 0.45 * torch.tanh(f.across / half)
+        fade = (1 - f.dist / (self.reach * half)).clamp(min=0) ** 2
+        halo = self.smudge * (0.3 + 0.6 * blotch) * side * fade * torch.exp(-2.0 * (outside / spread) ** 2)
         halo = halo * (1 - self.grain * valley)
 
         alpha = params[:, 14].view(-1, 1, 1) * (body * deposit + (1 - body) * halo)
