@@ -330,3 +330,18 @@ class TestSaving:
         strokes.save(s, tmp_path / "a.json")
         s.save(tmp_path / "b.json")
         assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    """Atomic writes go through a private temporary file; the result must not stay private (0600)."""
+    umask = os.umask(0o022)
+    try:
+        save(random_set(2), tmp_path / "a.json")
+        save(random_set(2), tmp_path / "a.npz")
+        assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644
+        assert (tmp_path / "a.npz").stat().st_mode & 0o777 == 0o644
+        os.chmod(tmp_path / "a.json", 0o600)                   # a file the user made private stays private
+        save(random_set(2), tmp_path / "a.json")
+        assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
