@@ -180,6 +180,7 @@ def _from_document(doc, path: Path) -> StrokeSet:
 
 
 _NUMBER_TYPES = {int, float}
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 
 
 def _stroke_row(stroke, i: int, where: str) -> list:
@@ -391,8 +392,10 @@ def _show_array(a: np.ndarray) -> str:
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
+        hint = " (this looks like an image: `strokes paint` turns an image into strokes)" \
+            if suffix in _IMAGE_SUFFIXES else ""
         raise StrokesFileError(f"{path}: unknown suffix {path.suffix!r}; a strokes file ends in "
-                               f"{' or '.join(SUFFIXES)}")
+                               f"{' or '.join(SUFFIXES)}{hint}")
     return suffix
 
 

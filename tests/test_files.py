@@ -292,6 +292,8 @@ class TestPaths:
         with pytest.raises(StrokesFileError, match="unknown suffix"):
             save(random_set(2), tmp_path / "a.png")
         assert not (tmp_path / "a.png").exists()
+        with pytest.raises(StrokesFileError, match=r"this looks like an image: `strokes paint` turns an image"):
+            load(tmp_path / "photo.JPG")
 
     def test_missing_file(self, tmp_path):
         with pytest.raises(StrokesFileError, match="nowhere.json: no such file"):
