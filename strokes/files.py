@@ -136,7 +136,10 @@ def _stroke_json(r: list) -> str:
 
 
 def _load_json(path: Path) -> StrokeSet:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StrokesFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
