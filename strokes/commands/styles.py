@@ -32,8 +32,8 @@ def run(args) -> int:
     if paintable_source() is None:
         print("\n(no neural renderers are installed in this version, so no style can paint yet)")
     else:
-        print("\npaintable = a trained neural renderer exists, so `strokes paint` can use the style; "
-              "make one with `strokes train-renderer --style NAME`")
+        print("\npaintable = a trained neural renderer (a fast, differentiable stand-in for the style) ships "
+              "with strokes; make one for any style with `strokes train-renderer --style NAME`")
     print(f"third-party styles register under the entry-point group {ENTRY_POINT_GROUP!r}; see docs/plugins.md")
     return 0
 
