@@ -122,15 +122,15 @@ def bowl(cx, top, rx, depth):
 
 
 def make() -> dict:
-    # Wall: warm gray-green, lighter to the upper left, with soft broad strokes.
-    band(-10, 250, [0.62, 0.66, 0.60], [0.50, 0.52, 0.46], 70, angle=-12, length=(180, 320))
-    band(250, 380, [0.50, 0.52, 0.46], [0.40, 0.40, 0.36], 55, angle=8, length=(150, 260))
+    # Wall: deep gray-green, lighter to the upper left, with soft broad strokes.
+    band(-10, 250, [0.44, 0.49, 0.44], [0.33, 0.36, 0.31], 70, angle=-12, length=(180, 320))
+    band(250, 380, [0.33, 0.36, 0.31], [0.24, 0.25, 0.22], 55, angle=8, length=(150, 260))
     # Light falling on the wall from a window to the upper left.
     for i in range(14):
         x, y = rng.uniform(20, 300), rng.uniform(20, 200)
-        add((x, y), (x + 60, y - 18), (x + 130, y - 20), (40, 28), [0.80, 0.80, 0.70], [0.72, 0.74, 0.64], 0.55)
+        add((x, y), (x + 60, y - 18), (x + 130, y - 20), (40, 28), [0.74, 0.74, 0.64], [0.62, 0.64, 0.55], 0.55)
     # Table: wood, strokes along the grain, darker towards the front.
-    band(392, 660, [0.58, 0.38, 0.22], [0.36, 0.21, 0.12], 44, angle=0, length=(220, 380))
+    band(392, 660, [0.70, 0.50, 0.31], [0.50, 0.32, 0.18], 44, angle=0, length=(220, 380))
     # The table's back edge.
     for i in range(6):
         x = i * 180 - 30

@@ -50,7 +50,7 @@ class OilStyle(Style):
 
     name = "oil"
     description = "opaque oil paint: bristle streaks along the stroke, impasto light and shade, dry ragged tail"
-    reach = 1.1
+    reach = 1.2  # ragged edges: up to 5% (wobble) + 15% (bristle clumps) past the half width
 
     def __init__(self, seed: int = 0, bristles: float = 0.5, impasto: float = 0.6,
                  dry: float = 0.6, light: float = 135.0):
@@ -77,7 +77,7 @@ class OilStyle(Style):
         half = f.half_width
         r = (f.across / half.clamp(min=1e-6)).clamp(-1, 1)                # -1 .. 1 across the stroke
         # Body: ragged edges, and a tail that breaks into streaks as the paint runs out.
-        edge = half * (1 + 0.12 * (wobble - 0.5)) + 0.6 * (clumps - 0.5) * half.clamp(max=0.006 * u)
+        edge = half * (1 + 0.1 * (wobble - 0.5)) + 0.3 * (clumps - 0.5) * half.clamp(max=0.006 * u)
         body = coverage(f.dist - edge)
         run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
         soft = max(0.04, ACROSS / 3 / u)                                  # about a pixel: anti-aliased

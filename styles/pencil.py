@@ -24,6 +24,7 @@ from strokes.noise import fractal_noise
 from strokes.style import Style
 
 LUMA = (0.299, 0.587, 0.114)
+LEAD, PAPER, PAPER_COVER = 0.22, 0.96, 0.8   # gray of graphite and paper; how much a monochrome stroke covers
 # ((1 + cos x) / 2)^4 as harmonics: 35/128 + 7/16 cos x + 7/32 cos 2x + 1/16 cos 3x + 1/128 cos 4x.
 LINE = (35 / 128, 7 / 16, 7 / 32, 1 / 16, 1 / 128)
 
@@ -100,7 +101,21 @@ class PencilStyle(Style):
 
         color = lerp_color(params, f.t)
         if self.monochrome:
-            luma = color.new_tensor(LUMA).view(1, 3, 1, 1)
-            color = (color * luma).sum(1, keepdim=True).expand(-1, 3, -1, -1)
-        fg = color * 0.85                   # graphite reads a little darker than the tone it stands for
+            return self._graphite(color, inside, deposit, params[:, 14].view(-1, 1, 1))
+        fg = color * 0.85                   # the lead reads a little darker than the tone it stands for
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
+
+    @staticmethod
+    def _graphite(color, inside, deposit, opacity):
+        """Monochrome: one gray lead whose density gives the tone; pure gray out.
+
+        A graphite drawing shows light and dark by how densely the lead covers
+        the paper, so each stroke lays its patch of paper (mostly covering what
+        was drawn below) with lead on it as dense as the colour is dark.
+        """
+        luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)          # (S, h, w)
+        dark = (1.6 * deposit * (1 - luma) / (1 - LEAD)).clamp(0, 1)
+        paper = PAPER_COVER * opacity * (1 - dark)
+        alpha = inside * (paper + dark)
+        fg = (dark * LEAD + paper * PAPER) / (paper + dark).clamp(min=1e-6)
+        return fg.clamp(0, 1)[:, None].expand(-1, 3, -1, -1), alpha.clamp(0, 1)[:, None]

@@ -63,9 +63,10 @@ def psnr_2x(style, params: torch.Tensor, size) -> float:
 
 
 def far_mask(style, params: torch.Tensor, size, margin: float = 2.0) -> torch.Tensor:
-    """``(S, H, W)`` True where a pixel lies well outside a stroke's reach."""
+    """``(S, H, W)`` True where a pixel lies well outside a stroke's reach (of the path its paint follows)."""
     from strokes.geometry import stroke_frame
-    f = stroke_frame(params, size)
+    path = getattr(style, "paint_path", None)
+    f = stroke_frame(path(params) if path else params, size)
     return f.dist > style.reach * f.half_width.amax(dim=(1, 2), keepdim=True) + margin
 
 

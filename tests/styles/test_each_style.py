@@ -6,7 +6,7 @@ import torch
 
 from strokes import get_style
 
-from tests.styles.helpers import draw, stroke
+from tests.styles.helpers import PSNR_MIN, draw, psnr_2x, scattered, stroke
 
 
 class TestMarker:
@@ -112,6 +112,10 @@ class TestPencil:
         assert float((fg[0, 1] - fg[0, 2]).abs().max()) == 0.0
         picture = draw(get_style("pencil", monochrome=True), p, (40, 60), background=(1, 1, 1))
         assert float((picture[0] - picture[1]).abs().max()) < 1e-6
+
+    def test_monochrome_twice_the_size_downsampled_matches(self):
+        value = psnr_2x(get_style("pencil", monochrome=True), scattered(12), (96, 144))
+        assert value >= PSNR_MIN["pencil"], f"{value:.1f} dB"
 
     def test_colour_pencil_keeps_the_colour(self):
         fg, alpha = get_style("pencil").rasterize(stroke(), (40, 60))

@@ -68,9 +68,15 @@ class TestPlacement:
         out = draw(style, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
         assert float((out[0] - out[1]).mean()) > 0.1
         # Far from the stroke (beyond the style's reach) nothing is painted at all.
-        far = far_mask(style, p, (H, W))
-        assert far.any() and float(alpha[0, 0][far[0]].abs().max()) == 0.0
         assert float(alpha[0, 0, :3].max()) == 0.0 and float(alpha[0, 0, -3:].max()) == 0.0
+
+    def test_paint_stays_within_reach(self, style):
+        """The library draws a stroke only within ``reach`` half widths (plus a pixel) of its centreline."""
+        size = (256, 384)
+        for p in (stroke(w0=.1, w2=.06), stroke(x1=.5, y1=.2, w0=.03, w2=.05), scattered(4, seed=2)):
+            alpha = style.rasterize(p, size)[1][:, 0]
+            far = far_mask(style, p, size, margin=1.0)
+            assert float(alpha[far].abs().max()) == 0.0, f"paint past reach {style.reach}"
 
     def test_vertical_and_diagonal_strokes(self, style):
         H, W = 60, 60
