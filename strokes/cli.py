@@ -43,6 +43,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("strokes: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and friends: not an error
+        sys.stderr.close()
+        return 0
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"strokes {args.command}: error: {exc}", file=sys.stderr)
         return 1
