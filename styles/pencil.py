@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import math
 
+import torch
+
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
 
 LUMA = (0.299, 0.587, 0.114)
-LEAD, PAPER, PAPER_COVER = 0.22, 0.96, 0.8   # gray of graphite and paper; how much a monochrome stroke covers
+LEAD, PAPER = 0.22, 0.96   # gray of graphite and of the paper
 # ((1 + cos x) / 2)^4 as harmonics: 35/128 + 7/16 cos x + 7/32 cos 2x + 1/16 cos 3x + 1/128 cos 4x.
 LINE = (35 / 128, 7 / 16, 7 / 32, 1 / 16, 1 / 128)
 
@@ -49,6 +51,8 @@ class PencilStyle(Style):
         decay: how much lighter a line gets from its start to its end, in [0, 1].
         grain: how strongly the paper's tooth breaks up the graphite, in [0, 1].
         spacing: distance between hatching lines, canvas units (fraction of the shorter side).
+        cover: how much of what was drawn below a stroke's paper hides, in [0, 1]
+            (0: strokes only add lead, and a light stroke cannot show over a dark one).
     """
 
     name = "pencil"
@@ -56,13 +60,15 @@ class PencilStyle(Style):
     reach = 1.0
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
-                 decay: float = 0.3, grain: float = 0.4, spacing: float = 0.009):
+                 decay: float = 0.3, grain: float = 0.4, spacing: float = 0.009,
+                 cover: float = 0.8):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
         self.decay = float(decay)
         self.grain = float(grain)
         self.spacing = float(spacing)
+        self.cover = float(cover)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
@@ -97,25 +103,19 @@ class PencilStyle(Style):
                               octaves=2, pixel=170 / u)
         tooth = ((tooth - 0.5) * 1.8 + 0.5).clamp(0, 1)
         deposit = (graphite * (1 + 0.5 * self.grain) - self.grain * tooth).clamp(0, 1)
-        alpha = inside * deposit
 
         color = lerp_color(params, f.t)
         if self.monochrome:
-            return self._graphite(color, inside, deposit, params[:, 14].view(-1, 1, 1))
-        fg = color * 0.85                   # the lead reads a little darker than the tone it stands for
+            # Graphite: one gray lead whose density gives the tone.
+            luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
+            lead = torch.full_like(luma, LEAD).expand(-1, 3, -1, -1)
+            density = (1.6 * deposit * (1 - luma[:, 0]) / (1 - LEAD)).clamp(0, 1)
+        else:
+            lead = color * 0.85             # the lead reads a little darker than the tone it stands for
+            density = (1.7 * deposit).clamp(0, 1)
+        # Pencil cannot lighten what lies below, so each stroke stands for a patch
+        # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
+        paper = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)
+        alpha = inside * (paper + density)
+        fg = (density[:, None] * lead + (paper * PAPER)[:, None]) / (paper + density).clamp(min=1e-6)[:, None]
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
-
-    @staticmethod
-    def _graphite(color, inside, deposit, opacity):
-        """Monochrome: one gray lead whose density gives the tone; pure gray out.
-
-        A graphite drawing shows light and dark by how densely the lead covers
-        the paper, so each stroke lays its patch of paper (mostly covering what
-        was drawn below) with lead on it as dense as the colour is dark.
-        """
-        luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)          # (S, h, w)
-        dark = (1.6 * deposit * (1 - luma) / (1 - LEAD)).clamp(0, 1)
-        paper = PAPER_COVER * opacity * (1 - dark)
-        alpha = inside * (paper + dark)
-        fg = (dark * LEAD + paper * PAPER) / (paper + dark).clamp(min=1e-6)
-        return fg.clamp(0, 1)[:, None].expand(-1, 3, -1, -1), alpha.clamp(0, 1)[:, None]

@@ -121,23 +121,36 @@ class TestPencil:
         fg, alpha = get_style("pencil").rasterize(stroke(), (40, 60))
         assert float(fg[0, 0, 20, 30]) > float(fg[0, 1, 20, 30]) + 0.3
 
+    @staticmethod
+    def darkness(style, p, size):
+        """``(H, W)``: how much darker than white paper the drawing is."""
+        return 1 - draw(style, p, size, background=(1, 1, 1)).mean(0)
+
     def test_darker_where_pressed(self):
         p = stroke(w0=.05, w2=.05)
-        light = get_style("pencil", pressure=0.4).rasterize(p, (100, 150))[1].sum()
-        heavy = get_style("pencil", pressure=1.0).rasterize(p, (100, 150))[1].sum()
+        light = self.darkness(get_style("pencil", pressure=0.4), p, (100, 150)).sum()
+        heavy = self.darkness(get_style("pencil", pressure=1.0), p, (100, 150)).sum()
         assert float(heavy) > 1.5 * float(light)
 
     def test_line_fades_towards_its_end(self):
         p = stroke(w0=.05, w2=.05)
-        alpha = get_style("pencil", decay=0.6).rasterize(p, (100, 150))[1][0, 0]
-        assert float(alpha[:, 35:55].sum()) > float(alpha[:, 95:115].sum())
+        dark = self.darkness(get_style("pencil", decay=0.6), p, (100, 150))
+        assert float(dark[:, 35:55].sum()) > 1.2 * float(dark[:, 95:115].sum())
+
+    def test_light_stroke_shows_over_a_dark_one(self):
+        dark, light = stroke(r0=.1, g0=.1, b0=.1, r2=.1, g2=.1, b2=.1), stroke(r0=.9, g0=.9, b0=.9, r2=.9, g2=.9, b2=.9)
+        for monochrome in (False, True):
+            st = get_style("pencil", monochrome=monochrome)
+            under = self.darkness(st, dark, (60, 90))[25:35, 30:60].mean()
+            both = self.darkness(st, torch.cat([dark, light]), (60, 90))[25:35, 30:60].mean()
+            assert float(both) < 0.6 * float(under)
 
     def test_grain_breaks_up_the_line(self):
         # At a size where the paper grain is resolved, the line is not one flat value.
         p = stroke(w0=.02, w2=.02)
-        alpha = get_style("pencil").rasterize(p, (600, 900), window=(290, 300, 20, 200))[1][0, 0]
-        on_line = alpha[8:12]
-        assert float(on_line.std()) > 0.05
+        fg, alpha = get_style("pencil").rasterize(p, (600, 900), window=(290, 300, 20, 200))
+        on_white = (fg * alpha + 1 - alpha)[0].mean(0)             # (20, 200)
+        assert float(on_white[8:12].std()) > 0.05
 
 
 class TestOil:
