@@ -29,11 +29,12 @@ import torch.nn.functional as F
 from .atomic import save_image
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
-from .painting.seeding import flow_angle, initial_strokes, pick_places
+from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .painting.windows import draw_strokes
 from .render import canvas_size, to_image
 from .strokeset import StrokeSet
 
+SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
@@ -59,7 +60,7 @@ class PaintOptions:
 
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
-    steps: int = 30
+    steps: int = 45
     lr: float = 0.08
     max_batch: int = 100
     checkpoint: "str | Path | None" = None
@@ -232,7 +233,9 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     h, w = canvas.shape[-2:]
     width_px = level.width * min(h, w)
     length_px = LENGTH * width_px
-    error = (canvas - target).abs().sum(0)
+    # Error at the scale of the new strokes: the difference is blurred before its size is taken,
+    # so a style's own texture (zero-mean noise around the right colour) does not count as error.
+    error = blur(canvas - target, SEED_BLUR * width_px).abs().sum(0)
     places = pick_places(error, count, spacing=length_px, rng=rng)
     init = initial_strokes(places, target, angles, width=width_px, length=length_px, opacity=0.98)
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px,

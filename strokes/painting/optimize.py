@@ -101,11 +101,34 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     size = tuple(canvas.shape[-2:])
     layout = WindowLayout(*bounds.windows(size, getattr(style, "reach", 1.0)), size)
     z = bounds.encode(params.detach(), size).requires_grad_(True)
-    opt = torch.optim.Adam([z], lr=lr)
+    adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
     for _ in range(steps):
-        opt.zero_grad(set_to_none=True)
         loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
-        loss.backward()
-        opt.step()
+        grad, = torch.autograd.grad(loss, z)
+        adam.step(grad)
     return bounds.decode(z.detach(), size), float(loss.detach())
+
+
+class Adam:
+    """Adam (Kingma & Ba) on one tensor, in place.
+
+    Written out because ``torch.optim`` imports ``torch._dynamo`` on first
+    use, which costs seconds of start-up on a small machine.
+    """
+
+    def __init__(self, x: torch.Tensor, lr: float, betas=(0.9, 0.999), eps: float = 1e-8):
+        self.x, self.lr, self.betas, self.eps = x, lr, betas, eps
+        self.m = torch.zeros_like(x)
+        self.v = torch.zeros_like(x)
+        self.t = 0
+
+    @torch.no_grad()
+    def step(self, grad: torch.Tensor) -> None:
+        b1, b2 = self.betas
+        self.t += 1
+        self.m.mul_(b1).add_(grad, alpha=1 - b1)
+        self.v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
+        m_hat = self.m / (1 - b1 ** self.t)
+        v_hat = self.v / (1 - b2 ** self.t)
+        self.x.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))

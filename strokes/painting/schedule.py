@@ -19,6 +19,10 @@ from dataclasses import dataclass
 LENGTH = 2.5               # a seeded stroke is this many widths long
 PIXELS_PER_WIDTH = 7.0     # working-canvas pixels across a stroke
 MIN_WORK = 64              # smallest working canvas, longest side
+MAX_WORK = 256             # largest working canvas, longest side
+GROWTH = 1.6               # each level has this many times the strokes of the one before
+COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
+COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
 
 
 @dataclass(frozen=True)
@@ -47,17 +51,17 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Leve
     H, W = size
     area = max(H, W) / min(H, W)                      # canvas area in units of the shorter side squared
     n = level_count(strokes)
-    shares = [1.6 ** k for k in range(n)]
+    shares = [GROWTH ** k for k in range(n)]
     counts = [max(1, int(strokes * s / sum(shares))) for s in shares]
     counts[-1] = strokes - sum(counts[:-1])
-    coverage = [1.6 * 0.55 ** k for k in range(n)]
+    coverage = [COVER_FIRST * COVER_DECAY ** k for k in range(n)]
     levels = []
     for k, (count, cover) in enumerate(zip(counts, coverage)):
         width = min(0.3, math.sqrt(cover * area / (LENGTH * count)))
         width = max(width, 2.0 / min(H, W))           # no stroke thinner than two output pixels
         footprint = LENGTH * width * width            # share of the canvas one stroke covers
         batch = int(min(max_batch, max(4, 0.35 * area / footprint), count))
-        long_side = min(max(H, W), max(MIN_WORK, round(PIXELS_PER_WIDTH / width * max(H, W) / min(H, W))))
+        long_side = min(max(H, W), MAX_WORK, max(MIN_WORK, round(PIXELS_PER_WIDTH / width * max(H, W) / min(H, W))))
         scale = long_side / max(H, W)
         work = (max(1, round(H * scale)), max(1, round(W * scale)))
         levels.append(Level(k, count, width, batch, work))

@@ -55,13 +55,12 @@ def pick_places(error: torch.Tensor, count: int, spacing: float, rng: np.random.
     """``count`` seed points ``(count, 2)`` as (x, y) pixel positions on the error map ``(H, W)``.
 
     Each pick is drawn with probability proportional to the squared error
-    (after a blur of ``spacing / 2`` pixels); the error around it is then
+    (averaged over cells of ``spacing / 3`` pixels); the error around it is then
     damped over about ``spacing`` pixels so the next picks go elsewhere.
     """
     H, W = error.shape
     cell = max(1, int(spacing // 3))                         # work on a coarser grid of cells
-    e = blur(error[None].double(), spacing / 2)[0]
-    e = F.avg_pool2d(e[None, None], cell, ceil_mode=True)[0, 0].numpy() ** 2
+    e = F.avg_pool2d(error[None, None].double(), cell, ceil_mode=True)[0, 0].numpy() ** 2
     gh, gw = e.shape
     ys, xs = np.mgrid[0:gh, 0:gw]
     radius = spacing / cell

@@ -94,7 +94,7 @@ def lay_windows(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor,
     return laid.view(3, H, W) + canvas * total.exp().view(1, H, W)
 
 
-def draw_strokes(canvas: torch.Tensor, params: torch.Tensor, style, budget: int = 1 << 21) -> torch.Tensor:
+def draw_strokes(canvas: torch.Tensor, params: torch.Tensor, style, budget: int = 1 << 18) -> torch.Tensor:
     """Draw many strokes over ``canvas`` ``(3, H, W)`` in order, in chunks; returns the new canvas.
 
     Each chunk is rasterized in per-stroke windows as big as its largest

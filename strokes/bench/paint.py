@@ -1,0 +1,119 @@
+"""Benchmark of the painter: ``python -m strokes.bench paint [--quick] [--images DIR]``.
+
+For every image in the bench folder (``../shared/bench-images`` beside the
+checkout by default): wall time (start-up included: each painting runs in a
+fresh subprocess), peak memory of that subprocess, PSNR and SSIM of the
+painting against the input resized to the painting's size. Then wall time
+and memory at 250 / 500 / 1,000 / 2,000 strokes on one image, to show how
+the cost grows with the stroke count.
+
+Reference (issue 4): fogleman's primitive, 500 rotated rectangles, 512 px:
+astronaut 21.15 dB / 0.631, chelsea 26.76 / 0.677, coffee 23.56 / 0.635.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PRIMITIVE = {"astronaut": (21.15, 0.631), "chelsea": (26.76, 0.677), "coffee": (23.56, 0.635)}
+
+
+def default_images() -> Path:
+    return Path(__file__).resolve().parents[2].parent / "shared" / "bench-images"
+
+
+def paint_once(image: str, style: str, strokes: int, size: int, threads: int, out: str | None) -> dict:
+    """Run in the subprocess: paint, score, report peak memory. Returns the measurements."""
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(threads)
+    from strokes.bench.common import peak_memory_mb, psnr, ssim
+    from strokes.images import load_image
+    from strokes.painter import paint, resize
+
+    t = time.perf_counter()
+    painting = paint(image, style=style, strokes=strokes, size=size, progress=False)
+    picture = np.asarray(painting.image, dtype=np.float64) / 255        # drawn by the reference rasterizer
+    seconds = time.perf_counter() - t
+    target = resize(load_image(image), picture.shape[:2]).permute(1, 2, 0).numpy().astype(np.float64)
+    if out:
+        painting.save(out)
+    return {"paint_s": seconds, "strokes": len(painting.strokes), "psnr": psnr(picture, target),
+            "ssim": ssim(picture, target), "peak_mb": peak_memory_mb(),
+            "size": [painting.strokes.width, painting.strokes.height]}
+
+
+def measure(image: Path, style: str, strokes: int, size: int, threads: int, out: str | None = None) -> dict:
+    """Paint ``image`` in a fresh Python process; wall time includes start-up and imports."""
+    cmd = [sys.executable, "-m", "strokes.bench", "paint", "--one", str(image), "--style", style,
+           "--strokes", str(strokes), "--size", str(size), "--threads", str(threads)]
+    if out:
+        cmd += ["--out", out]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        raise RuntimeError(f"painting {image} failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = wall
+    return result
+
+
+def main(argv) -> int:
+    parser = argparse.ArgumentParser(prog="python -m strokes.bench paint", description=__doc__.split("\n")[0])
+    parser.add_argument("--images", type=Path, default=default_images(), help="folder of bench images (*.png, *.jpg)")
+    parser.add_argument("--style", default="oil")
+    parser.add_argument("--strokes", type=int, default=None, help="strokes per image (default 500; 100 with --quick)")
+    parser.add_argument("--size", type=int, default=None, help="longest side (default 512; 256 with --quick)")
+    parser.add_argument("--counts", default=None, help="stroke counts for the scaling run (default 250,500,1000,2000)")
+    parser.add_argument("--scaling-image", default=None, help="image for the scaling run (default: the first)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--save", type=Path, default=None, help="keep each painting in SAVE/<image>/")
+    parser.add_argument("--quick", action="store_true", help="one image, fewer strokes, smaller canvas")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    strokes = args.strokes or (100 if args.quick else 500)
+    size = args.size or (256 if args.quick else 512)
+
+    if args.one:                                                       # the subprocess
+        print(json.dumps(paint_once(args.one, args.style, strokes, size, args.threads, args.out)))
+        return 0
+
+    images = sorted(p for p in args.images.glob("*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    if not images:
+        print(f"no images in {args.images}; pass --images DIR", file=sys.stderr)
+        return 2
+    if args.quick:
+        images = images[:1]
+    from strokes.bench.common import machine
+    print(f"paint benchmark: style {args.style}, {strokes} strokes, {size} px, {args.threads} threads; {machine()}")
+    print(f"{'image':<12} {'wall s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
+    walls = []
+    for image in images:
+        out = str(args.save / image.stem) if args.save else None
+        r = measure(image, args.style, strokes, size, args.threads, out)
+        walls.append(r["wall_s"])
+        ref = PRIMITIVE.get(image.stem)
+        ref_text = f"{ref[0]:.2f} dB / {ref[1]:.3f}" if ref and strokes == 500 and size == 512 else ""
+        print(f"{image.stem:<12} {r['wall_s']:7.1f} {r['paint_s']:8.1f} {r['peak_mb']:8.0f} "
+              f"{r['psnr']:7.2f} {r['ssim']:6.3f}   {ref_text}", flush=True)
+    print(f"median wall time: {statistics.median(walls):.1f} s per image (start-up included)")
+
+    counts = [int(c) for c in (args.counts or ("50,100,200" if args.quick else "250,500,1000,2000")).split(",")]
+    scaling = next((p for p in images if p.stem == args.scaling_image), images[0])
+    print(f"\nscaling on {scaling.stem}: {'strokes':>7} {'wall s':>7} {'s/100 strokes':>14} {'peak MB':>8}")
+    for n in counts:
+        r = measure(scaling, args.style, n, size, args.threads)
+        print(f"{'':<{len('scaling on ') + len(scaling.stem) + 1}} {n:7d} {r['wall_s']:7.1f} "
+              f"{100 * r['wall_s'] / n:14.2f} {r['peak_mb']:8.0f}", flush=True)
+    return 0
