@@ -110,28 +110,26 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     start_at = torch.cat([seg_len.new_zeros(seg_len.shape[0], 1), seg_len.cumsum(1)], 1)  # (S, n+1)
     length = start_at[:, -1].view(-1, 1, 1)
 
-    best_d2 = best_along = best_cross = None
-    for k in range(segments):
-        ax, ay = (pts[:, k, i].view(-1, 1, 1) for i in (0, 1))
-        sx, sy = (seg[:, k, i].view(-1, 1, 1) for i in (0, 1))
-        lk = seg_len[:, k].view(-1, 1, 1)
-        dx, dy = xs - ax, ys - ay                            # (S, 1, w), (S, h, 1)
-        s = (dx * sx + dy * sy) / (lk * lk)                  # (S, h, w) position on the piece
-        sc = s.clamp(0, 1)
-        d2 = (dx - sc * sx) ** 2 + (dy - sc * sy) ** 2
-        # The first and last pieces extend past the ends so flat caps can be drawn.
-        s_ext = s.clamp(max=1) if k == 0 else sc
-        if k == segments - 1:
-            s_ext = s.clamp(min=0) if segments > 1 else s
-        along = start_at[:, k].view(-1, 1, 1) + s_ext * lk
-        cross = dx * sy - dy * sx                            # sign: which side of the piece
-        if best_d2 is None:
-            best_d2, best_along, best_cross = d2, along, cross
-        else:
-            closer = d2 < best_d2
-            best_d2 = torch.where(closer, d2, best_d2)
-            best_along = torch.where(closer, along, best_along)
-            best_cross = torch.where(closer, cross, best_cross)
+    # Only pieces that can be the nearest for some pixel of the window take part
+    # (see :func:`_candidate_pieces`); windows are grouped by how many they need.
+    order, count = _candidate_pieces(pts, xs, ys, int(h), int(w))          # (S, n), (S,)
+    per_window = xs.shape[0] > 1
+    if per_window and count.numel() > 1:
+        group = torch.ceil(torch.log2(count.clamp(min=1).to(torch.float32))).long()
+        rows = [(group == g).nonzero().squeeze(1) for g in torch.unique(group).tolist()]
+    else:
+        rows = [None]
+    parts = []
+    for r in rows:
+        pick = (lambda v: v) if r is None else (lambda v: v[r])  # noqa: E731
+        K = int(count.max() if r is None else count[r].max())
+        parts.append(_nearest_piece(pick(xs) if per_window else xs, pick(ys) if per_window else ys,
+                                    pick(pts), pick(seg), pick(seg_len), pick(start_at), pick(order)[:, :K], segments))
+    if len(parts) == 1:
+        best_d2, best_along, best_cross = parts[0]
+    else:
+        inverse = torch.argsort(torch.cat(rows))
+        best_d2, best_along, best_cross = (torch.cat(v)[inverse] for v in zip(*parts))
 
     outside = torch.maximum(-best_along, best_along - length).clamp(min=0)
     across_mag = torch.sqrt((best_d2 - outside ** 2).clamp(min=0) + 1e-12)
@@ -144,6 +142,87 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     half_width = 0.5 * unit * (w0 + (w2 - w0) * t)
     return StrokeFrame(best_along, across, dist, t, half_width, length, unit, xs / W, ys / H)
 
+
+def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int):
+    """Squared distance, arc-length position and side of each pixel at its nearest piece among ``idx`` ``(S, K)``.
+
+    Pieces are scanned in the order of ``idx`` (ascending), a later one winning
+    only when strictly closer, as a scan over all pieces would.
+    """
+    dt = pts.dtype
+    K = idx.shape[1]
+    take = lambda t: t.gather(1, idx).view(-1, K, 1, 1)                   # noqa: E731  (S, K, 1, 1)
+    ax_k, ay_k = take(pts[:, :-1, 0]), take(pts[:, :-1, 1])
+    sx_k, sy_k = take(seg[..., 0]), take(seg[..., 1])
+    l_k, start_k = take(seg_len), take(start_at[:, :-1])
+    # The first and last pieces extend past the ends so flat caps can be drawn.
+    inf = torch.tensor(float("inf"), dtype=dt, device=pts.device)
+    ext_lo = torch.where(idx == 0, -inf, 0.0).to(dt).view(-1, K, 1, 1)
+    ext_hi = torch.where(idx == segments - 1, inf, 1.0).to(dt).view(-1, K, 1, 1)
+
+    best_d2 = best_along = best_cross = None
+    for k in range(K):
+        ax, ay, sx, sy, lk = ax_k[:, k], ay_k[:, k], sx_k[:, k], sy_k[:, k], l_k[:, k]
+        dx, dy = xs - ax, ys - ay                            # (S, 1, w), (S, h, 1)
+        s = (dx * sx + dy * sy) / (lk * lk)                  # (S, h, w) position on the piece
+        sc = s.clamp(0, 1)
+        d2 = (dx - sc * sx) ** 2 + (dy - sc * sy) ** 2
+        along = start_k[:, k] + torch.clamp(s, ext_lo[:, k], ext_hi[:, k]) * lk
+        cross = dx * sy - dy * sx                            # sign: which side of the piece
+        if best_d2 is None:
+            best_d2, best_along, best_cross = d2, along, cross
+        else:
+            closer = d2 < best_d2
+            best_d2 = torch.where(closer, d2, best_d2)
+            best_along = torch.where(closer, along, best_along)
+            best_cross = torch.where(closer, cross, best_cross)
+    return best_d2, best_along, best_cross
+
+
+def _candidate_pieces(pts: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, h: int, w: int):
+    """Which centreline pieces may be nearest to some pixel of each window.
+
+    Returns ``order (S, n)``, piece indices with the candidates first (ascending,
+    so ties resolve as in a scan over all pieces) and ``count (S,)``, how many
+    candidates each window has. Every pixel centre lies in the rectangle ``R``
+    spanned by the window's first and last pixel centres; distance to a piece is
+    convex, so no pixel is farther from piece ``k`` than ``R``'s farthest corner,
+    and none is nearer than ``dist(piece, R)``. A piece whose ``dist(piece, R)``
+    exceeds ``min_k max_corner d_k`` is never the nearest one.
+    """
+    n = pts.shape[1] - 1
+    with torch.no_grad():
+        p = pts.detach()
+        x0 = xs.detach()[:, 0, 0].view(-1, 1)                 # (S, 1) or (1, 1)
+        y0 = ys.detach()[:, 0, 0].view(-1, 1)
+        x1, y1 = x0 + (w - 1), y0 + (h - 1)
+        ax, ay, bx, by = p[:, :-1, 0], p[:, :-1, 1], p[:, 1:, 0], p[:, 1:, 1]  # (S, n)
+        vx, vy = bx - ax, by - ay
+        vv = (vx * vx + vy * vy).clamp(min=1e-12)
+
+        def to_piece(qx, qy):                                 # distance from points to each piece
+            u = (((qx - ax) * vx + (qy - ay) * vy) / vv).clamp(0, 1)
+            return torch.hypot(qx - ax - u * vx, qy - ay - u * vy)
+
+        corners = [to_piece(cx, cy) for cx in (x0, x1) for cy in (y0, y1)]
+        farthest = torch.stack(corners).amax(0)                # (S, n)
+        to_rect = lambda qx, qy: torch.hypot((x0 - qx).clamp(min=0) + (qx - x1).clamp(min=0),  # noqa: E731
+                                             (y0 - qy).clamp(min=0) + (qy - y1).clamp(min=0))
+        near = torch.stack(corners + [to_rect(ax, ay), to_rect(bx, by)]).amin(0)
+        # Does the piece cross the rectangle? (Liang-Barsky clipping of the piece.)
+        lo = torch.zeros_like(vx)
+        hi = torch.ones_like(vx)
+        for a, v, e0, e1 in ((ax, vx, x0, x1), (ay, vy, y0, y1)):
+            flat = v.abs() < 1e-12
+            safe = torch.where(flat, torch.ones_like(v), v)
+            t0, t1 = (e0 - a) / safe, (e1 - a) / safe
+            lo = torch.where(flat, torch.where((a >= e0) & (a <= e1), lo, lo.new_tensor(2.0)), torch.maximum(lo, torch.minimum(t0, t1)))
+            hi = torch.where(flat, hi, torch.minimum(hi, torch.maximum(t0, t1)))
+        near = torch.where(lo <= hi, torch.zeros_like(near), near)
+        slack = 1e-3 * (1 + farthest.amax(1, keepdim=True))   # float safety
+        keep = near <= farthest.amin(1, keepdim=True) + slack
+        order = torch.sort((~keep).to(torch.uint8), dim=1, stable=True).indices
+        return order, keep.sum(1)
 
 def lerp_color(params: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Colour running from the start to the end colour: ``(S, 3, h, w)`` from ``t`` ``(S, h, w)``."""

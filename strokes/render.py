@@ -8,6 +8,7 @@ from PIL import Image
 from .geometry import check_params, stroke_boxes
 from .registry import get_style
 from .strokeset import StrokeSet
+from .tiles import from_tiles, paint_tiles, to_tiles
 
 MAX_SIZE = 16384  # longest side; larger canvases are refused rather than exhausting memory
 
@@ -28,10 +29,26 @@ def canvas_size(width: int, height: int, size: int) -> tuple[int, int]:
 def paint_layers(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Tensor:
     """Draw strokes over ``canvas`` ``(3, H, W)`` in place, each only within its box; returns it.
 
-    Memory stays at one stroke box at a time, so any canvas that fits in
-    memory once can be drawn, whatever the stroke count.
+    Strokes are drawn on the tiles their paint reaches, many tiles per call of
+    the style (:mod:`strokes.tiles`), so time follows the painted area and
+    memory stays at one batch of tiles plus the canvas, whatever the canvas
+    size or stroke count. When gradients are wanted (``params`` or ``canvas``
+    requires grad) strokes are drawn one box at a time instead.
     """
     check_params(params)
+    size = tuple(canvas.shape[-2:])
+    if torch.is_grad_enabled() and (params.requires_grad or canvas.requires_grad):
+        return _paint_boxes(canvas, params, style)
+    with torch.no_grad():
+        grid = to_tiles(canvas)
+        for _ in paint_tiles(grid, params, style, size):
+            pass
+        from_tiles(grid, size, out=canvas)
+    return canvas
+
+
+def _paint_boxes(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Tensor:
+    """One stroke at a time, each within its box (differentiable)."""
     size = tuple(canvas.shape[-2:])
     boxes = stroke_boxes(params, size, reach=getattr(style, "reach", 1.0)).tolist()
     for i, (top, left, bottom, right) in enumerate(boxes):
