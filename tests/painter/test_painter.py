@@ -132,3 +132,13 @@ def test_save_writes_picture_and_strokes(tmp_path):
     assert Image.open(tmp_path / "out" / "painting.png").size == (40, 27)
     assert strokes.load(tmp_path / "out" / "strokes.json") == p.strokes
     assert strokes.load(tmp_path / "out" / "strokes.npz") == p.strokes
+
+
+def test_painting_through_the_neural_renderer_gives_the_count_and_the_real_style():
+    from strokes.neural import has_renderer
+    if not has_renderer("marker"):
+        pytest.skip("no shipped neural renderer for marker")
+    p = paint(scene(), strokes=8, renderer="neural", **FAST)
+    assert len(p.strokes) == 8 and p.style.name == "marker"
+    with pytest.raises(PaintError, match="renderer"):
+        paint(scene(), strokes=2, renderer="magic", **FAST)

@@ -64,3 +64,21 @@ def test_transport_loss_moves_the_stroke_onto_its_target(rasterize):
     x, y = slide(rasterize, ot_only)
     assert abs(x - 0.25) < 0.04, x
     assert abs(y) < 0.03, y
+
+
+def test_transport_loss_moves_the_stroke_with_the_neural_renderer_too():
+    from strokes.neural import has_renderer, load_renderer
+    if not has_renderer("marker"):
+        pytest.skip("no shipped neural renderer for marker")
+    renderer = load_renderer("marker")
+    x, y = slide(lambda p, size: renderer(p, size), ot_only)
+    assert abs(x - 0.25) < 0.04 and abs(y) < 0.03, (x, y)
+
+
+def test_pixel_loss_alone_does_not_find_the_target_with_the_neural_renderer():
+    from strokes.neural import has_renderer, load_renderer
+    if not has_renderer("marker"):
+        pytest.skip("no shipped neural renderer for marker")
+    renderer = load_renderer("marker")
+    x, _ = slide(lambda p, size: renderer(p, size), pixel_loss)
+    assert abs(x - 0.25) > 0.3, x
