@@ -29,6 +29,44 @@ def default_images() -> Path:
     return Path(__file__).resolve().parents[2].parent / "shared" / "bench-images"
 
 
+def synthetic_scene(width: int = 640, height: int = 427):
+    """A landscape made up here (not a photo, never used for tuning): PIL RGB image.
+
+    Sky gradient, a sun with a glow, two ranges of hills, a lake with a
+    darker shore, a red house with a roof, a tree with a textured crown, and
+    grass with fine noise: flat areas, soft gradients, hard edges and texture.
+    """
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(2021)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    u, v = x / width, y / height
+    img = np.zeros((height, width, 3))
+    img[:] = np.stack([0.35 + 0.5 * v, 0.55 + 0.35 * v, 0.95 - 0.1 * v], -1)          # sky
+    sun = np.hypot(u - 0.78, (v - 0.2) * height / width)
+    img += (np.exp(-(sun / 0.09) ** 2) * 0.35)[..., None] * np.array([1.0, 0.8, 0.4])
+    img[sun < 0.045] = [1.0, 0.93, 0.6]
+    far = 0.45 + 0.06 * np.sin(u * 9.0) + 0.03 * np.sin(u * 23.0 + 1.0)
+    img[v > far] = [0.45, 0.5, 0.65]                                                    # far hills
+    near = 0.55 + 0.05 * np.sin(u * 5.0 + 2.0)
+    img[v > near] = np.stack([0.25 + 0.1 * u, 0.45 + 0.1 * v, 0.2 + 0.0 * u], -1)[v > near]
+    lake = ((u - 0.3) / 0.25) ** 2 + ((v - 0.72) / 0.07) ** 2 < 1
+    img[lake] = np.stack([0.2 + 0.2 * v, 0.35 + 0.3 * v, 0.55 + 0.2 * v], -1)[lake]
+    grass = v > 0.8
+    img[grass] = (np.array([0.3, 0.55, 0.15]) + 0.12 * (rng.random((height, width, 1)) - 0.5))[grass]
+    house = (abs(u - 0.62) < 0.07) & (v > 0.55) & (v < 0.72)
+    img[house] = [0.75, 0.2, 0.15]
+    roof = (v > 0.45) & (v <= 0.55) & (abs(u - 0.62) < 0.085 * (v - 0.45) / 0.1)
+    img[roof] = [0.3, 0.2, 0.2]
+    img[(abs(u - 0.645) < 0.015) & (v > 0.64) & (v < 0.72)] = [0.25, 0.15, 0.1]          # door
+    img[(abs(u - 0.875) < 0.012) & (v > 0.55) & (v < 0.85)] = [0.35, 0.22, 0.1]           # trunk
+    crown = np.hypot(u - 0.875, (v - 0.48) * height / width) < 0.075
+    leaves = np.array([0.15, 0.4, 0.12]) + 0.15 * (rng.random((height, width, 1)) - 0.5)
+    img[crown] = leaves[crown]
+    return Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8), "RGB")
+
+
 def paint_once(image: str, style: str, strokes: int, size: int, threads: int, out: str | None) -> dict:
     """Run in the subprocess: paint, score, report peak memory. Returns the measurements."""
     import numpy as np
@@ -95,6 +133,10 @@ def main(argv) -> int:
         return 2
     if args.quick:
         images = images[:1]
+    else:                                    # and one picture of our own, never tuned on
+        own = Path(tempfile.mkdtemp(prefix="strokes-bench-")) / "synthetic.png"
+        synthetic_scene().save(own)
+        images.append(own)
     from strokes.bench.common import machine
     print(f"paint benchmark: style {args.style}, {strokes} strokes, {size} px, {args.threads} threads; {machine()}")
     print(f"{'image':<12} {'wall s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
