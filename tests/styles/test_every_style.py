@@ -72,7 +72,7 @@ class TestPlacement:
 
     def test_paint_stays_within_reach(self, style):
         """The library draws a stroke only within ``reach`` half widths (plus a pixel) of its centreline."""
-        size = (256, 384)
+        size = (160, 240)
         for p in (stroke(w0=.1, w2=.06), stroke(x1=.5, y1=.2, w0=.03, w2=.05), scattered(4, seed=2)):
             alpha = style.rasterize(p, size)[1][:, 0]
             far = far_mask(style, p, size, margin=1.0)
