@@ -53,18 +53,18 @@ class TestFrameCounts:
 class TestFrames:
     @pytest.mark.parametrize("style", ["marker", "oil"])
     def test_last_frame_is_the_render(self, style):
-        s = painting(30)
-        out = list(frames(s, style, size=120, strokes_per_frame=4, seed=3))
-        assert len(out) == 1 + 8
-        assert np.array_equal(pixels(out[-1]), pixels(render(s, style, size=120, seed=3)))
+        s = painting(14)
+        out = list(frames(s, style, size=72, strokes_per_frame=4, seed=3))
+        assert len(out) == 1 + 4
+        assert np.array_equal(pixels(out[-1]), pixels(render(s, style, size=72, seed=3)))
         # The first frame is the bare canvas.
         assert np.all(pixels(out[0]) == np.round(np.array(s.background) * 255).astype(int))
 
     def test_middle_frames_show_the_first_strokes(self):
         s = painting(30)
-        out = list(frames(s, "marker", size=120, n_frames=4))           # 0, 10, 20, 30 strokes
+        out = list(frames(s, "marker", size=72, n_frames=4))            # 0, 10, 20, 30 strokes
         for im, n in zip(out, [0, 10, 20, 30]):
-            diff = np.abs(pixels(im) - pixels(render(s[:n], "marker", size=120)))
+            diff = np.abs(pixels(im) - pixels(render(s[:n], "marker", size=72)))
             assert diff.mean() < 0.05 and diff.max() <= 40         # centreline pieces may differ by batch
         assert not np.array_equal(pixels(out[1]), pixels(out[2]))
 
@@ -117,7 +117,7 @@ class TestWriters:
 class TestAnimate:
     def test_gif_frames_timing_and_last_frame(self, tmp_path):
         s = painting(30)
-        n = animate(s, tmp_path / "a.gif", style="marker", size=120, fps=20, duration=1.0, hold=0.5)
+        n = animate(s, tmp_path / "a.gif", style="marker", size=80, fps=20, duration=1.0, hold=0.5)
         im = Image.open(tmp_path / "a.gif")
         assert n == im.n_frames == 20
         total = 0
@@ -125,7 +125,7 @@ class TestAnimate:
             im.seek(k)
             total += im.info["duration"]
         assert total == pytest.approx(1500, abs=10)
-        diff = np.abs(pixels(im) - pixels(render(s, "marker", size=120)))
+        diff = np.abs(pixels(im) - pixels(render(s, "marker", size=80)))
         assert diff.mean() < 3                                       # 255 colours per changed area
 
     def test_apng_last_frame_exact_and_webp(self, tmp_path):
