@@ -6,7 +6,9 @@ width is chosen so its strokes cover a set share of the canvas
 (``coverage``): the first level all of it, later levels less and less, as
 they only go where error remains. Every level is optimized on a working
 canvas just fine enough for its strokes (about ``PIXELS_PER_WIDTH`` pixels
-across a stroke), so broad strokes are cheap.
+across a stroke, but no larger than ``MAX_WORK`` unless strokes would get
+thinner than ``MIN_PIXELS_PER_WIDTH`` there), so broad strokes are cheap and
+the cost per stroke stays about the same whatever the stroke count.
 
 The plan depends only on the stroke count and the canvas shape, so a run
 that is resumed takes up exactly where it stopped.
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 LENGTH = 2.5               # a seeded stroke is this many widths long
 PIXELS_PER_WIDTH = 7.0     # working-canvas pixels across a stroke
 MIN_WORK = 64              # smallest working canvas, longest side
-MAX_WORK = 256             # largest working canvas, longest side
+MAX_WORK = 256             # working canvases stay this small (longest side) ...
+MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this there
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
 COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
@@ -44,7 +47,7 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Leve
     """Levels for ``strokes`` strokes on a canvas of ``size`` ``(H, W)``; counts sum to ``strokes``.
 
     >>> [lv.count for lv in plan(500, (512, 512))]
-    [50, 85, 136, 229]
+    [54, 86, 138, 222]
     """
     if strokes < 1:
         raise ValueError(f"expected at least 1 stroke, got {strokes}")
@@ -61,7 +64,9 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Leve
         width = max(width, 2.0 / min(H, W))           # no stroke thinner than two output pixels
         footprint = LENGTH * width * width            # share of the canvas one stroke covers
         batch = int(min(max_batch, max(4, 0.35 * area / footprint), count))
-        long_side = min(max(H, W), MAX_WORK, max(MIN_WORK, round(PIXELS_PER_WIDTH / width * max(H, W) / min(H, W))))
+        aspect = max(H, W) / min(H, W)
+        wanted = min(MAX_WORK, PIXELS_PER_WIDTH / width * aspect)
+        long_side = min(max(H, W), round(max(MIN_WORK, wanted, MIN_PIXELS_PER_WIDTH / width * aspect)))
         scale = long_side / max(H, W)
         work = (max(1, round(H * scale)), max(1, round(W * scale)))
         levels.append(Level(k, count, width, batch, work))
