@@ -111,16 +111,16 @@ def _centres(start, n: int, dtype, device) -> torch.Tensor:
     return ramp + float(start)
 
 
-OUTSIDE = 16.0  # what the first channel reads outside a picture: a mask logit of -16, no paint
+OUTSIDE = 16.0  # what channel 0 (the mask logit) reads outside a picture: -16, no paint
 
 
 def place(pictures: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
     """Warp local pictures ``(S, C, r, c)`` onto canvas pixels: ``(S, C, h, w)``, bilinear.
 
-    Outside its picture a pixel reads 0, except channel 0 (the mask logit), which reads ``-OUTSIDE``.
+    Outside its picture a pixel reads 0 in every channel but channel 0 (the mask
+    logit), which reads ``-OUTSIDE``. Channel 0 comes back *shifted* by ``+OUTSIDE``
+    (so the shift costs one small picture, not the large output); subtract it when
+    squashing it: ``sigmoid(out[:, 0] - OUTSIDE)``.
     """
-    shift = torch.zeros(pictures.shape[1], dtype=pictures.dtype, device=pictures.device)
-    shift[0] = OUTSIDE
-    shift = shift.view(1, -1, 1, 1)
-    out = F.grid_sample(pictures + shift, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    return out - shift
+    shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)
+    return F.grid_sample(shifted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)

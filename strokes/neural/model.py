@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from ..geometry import check_params
-from .frame import LocalFrame, local_frame, place, sampling_grid
+from .frame import OUTSIDE, LocalFrame, local_frame, place, sampling_grid
 
 
 @dataclass
@@ -130,8 +130,6 @@ class NeuralRenderer(nn.Module):
         self.val_psnr = {}
         self.raster_net = Decoder(SHAPE_FEATURES + 1, 2 if self.config.edge else 1, self.config)  # + opacity
         self.shading_net = Decoder(SHAPE_FEATURES + 1 + COLOUR_FEATURES, 5, self.config)   # t, gain, highlight
-        with torch.no_grad():  # start empty: strongly negative mask logits
-            self.raster_net.head.bias[0].fill_(-4.0)
 
     def pictures(self, params: torch.Tensor, size):
         """Local pictures ``(S, C, rows, cols)`` (mask logit, [density,] r, g, b) and the frame."""
@@ -148,7 +146,8 @@ class NeuralRenderer(nn.Module):
         t = torch.sigmoid(shading[:, 0:1])
         c0 = colours[:, 0:3, None, None]
         c2 = colours[:, 3:6, None, None]
-        colour = ((c0 + (c2 - c0) * t) * (1 + shading[:, 1:2]) + shading[:, 2:5]).clamp(0, 1)
+        colour = (c0 + (c2 - c0) * t) * (1 + shading[:, 1:2]) + shading[:, 2:5]
+        colour = colour + (colour.clamp(0, 1) - colour).detach()   # clamped, but the gradient passes
         return torch.cat([logit, colour], 1), frame
 
     def forward(self, params: torch.Tensor, size, window=None):
@@ -162,14 +161,20 @@ class NeuralRenderer(nn.Module):
         dtype = params.dtype
         p = params.float()
         pictures, frame = self.pictures(p, size)
+        fg, alpha = self._draw(pictures, frame, p[:, 14], size, window)
+        return fg.to(dtype), alpha.to(dtype)
+
+    def _draw(self, pictures, frame, opacity, size, window):
+        """Warp the pictures onto ``window`` and fuse: fg ``(S, 3, h, w)``, alpha ``(S, 1, h, w)``."""
         grid = sampling_grid(frame, size, window)
         placed = place(pictures, grid)
-        mask = torch.sigmoid(placed[:, 0:1])
+        parts = placed.split([2, 3] if self.config.edge else [1, 3], 1)  # split: cheap backward
         if self.config.edge:
-            mask = mask * torch.sigmoid(placed[:, 1:2])
-        alpha = mask * p[:, 14].view(-1, 1, 1, 1)   # opacity x mask
-        fg = placed[:, -3:]
-        return fg.to(dtype), alpha.to(dtype)
+            edge, density = parts[0].unbind(1)
+            mask = (torch.sigmoid(edge - OUTSIDE) * torch.sigmoid(density))[:, None]
+        else:
+            mask = torch.sigmoid(parts[0] - OUTSIDE)
+        return parts[1], mask * opacity.view(-1, 1, 1, 1)   # fg = shading; alpha = opacity x mask
 
     rasterize = forward  # so a renderer can stand wherever a Style is drawn
 

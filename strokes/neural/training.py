@@ -182,6 +182,7 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
         loss = renderer_loss(renderer, params, fg_ref, alpha_ref, size)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(renderer.parameters(), 1.0)
         optimizer.step()
         smooth = float(loss) if smooth is None else 0.95 * smooth + 0.05 * float(loss)
         done = step + 1
