@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -96,13 +97,17 @@ def measure(image: Path, style: str, strokes: int, size: int, threads: int, out:
     if out:
         cmd += ["--out", out]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise RuntimeError(f"painting {image} failed:\n{done.stderr[-2000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = wall
+    result["cpu_s"] = cpu       # all threads together; on a busy machine the honest figure next to wall time
     return result
 
 
@@ -139,7 +144,8 @@ def main(argv) -> int:
         images.append(own)
     from strokes.bench.common import machine
     print(f"paint benchmark: style {args.style}, {strokes} strokes, {size} px, {args.threads} threads; {machine()}")
-    print(f"{'image':<12} {'wall s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
+    print(f"load average before: {os.getloadavg()[0]:.1f} (wall times are only meaningful on an otherwise idle machine)")
+    print(f"{'image':<12} {'wall s':>7} {'cpu s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
     walls = []
     for image in images:
         out = str(args.save / image.stem) if args.save else None
@@ -147,15 +153,16 @@ def main(argv) -> int:
         walls.append(r["wall_s"])
         ref = PRIMITIVE.get(image.stem)
         ref_text = f"{ref[0]:.2f} dB / {ref[1]:.3f}" if ref and strokes == 500 and size == 512 else ""
-        print(f"{image.stem:<12} {r['wall_s']:7.1f} {r['paint_s']:8.1f} {r['peak_mb']:8.0f} "
+        print(f"{image.stem:<12} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {r['paint_s']:8.1f} {r['peak_mb']:8.0f} "
               f"{r['psnr']:7.2f} {r['ssim']:6.3f}   {ref_text}", flush=True)
-    print(f"median wall time: {statistics.median(walls):.1f} s per image (start-up included)")
+    print(f"median wall time: {statistics.median(walls):.1f} s per image (start-up included); "
+          f"load average now {os.getloadavg()[0]:.1f}")
 
     counts = [int(c) for c in (args.counts or ("50,100,200" if args.quick else "250,500,1000,2000")).split(",")]
     scaling = next((p for p in images if p.stem == args.scaling_image), images[0])
-    print(f"\nscaling on {scaling.stem}: {'strokes':>7} {'wall s':>7} {'s/100 strokes':>14} {'peak MB':>8}")
+    print(f"\nscaling on {scaling.stem}: {'strokes':>7} {'wall s':>7} {'cpu s':>7} {'cpu s/100 strokes':>18} {'peak MB':>8}")
     for n in counts:
         r = measure(scaling, args.style, n, size, args.threads)
-        print(f"{'':<{len('scaling on ') + len(scaling.stem) + 1}} {n:7d} {r['wall_s']:7.1f} "
-              f"{100 * r['wall_s'] / n:14.2f} {r['peak_mb']:8.0f}", flush=True)
+        print(f"{'':<{len('scaling on ') + len(scaling.stem) + 1}} {n:7d} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} "
+              f"{100 * r['cpu_s'] / n:18.2f} {r['peak_mb']:8.0f}", flush=True)
     return 0

@@ -60,7 +60,7 @@ def pick_places(error: torch.Tensor, count: int, spacing: float, rng: np.random.
     """
     H, W = error.shape
     cell = max(1, int(spacing // 3))                         # work on a coarser grid of cells
-    e = F.avg_pool2d(error[None, None].double(), cell, ceil_mode=True)[0, 0].numpy() ** 2
+    e = F.avg_pool2d(error[None, None].double(), cell, ceil_mode=True)[0, 0].cpu().numpy() ** 2
     gh, gw = e.shape
     ys, xs = np.mgrid[0:gh, 0:gw]
     radius = spacing / cell
@@ -86,7 +86,7 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
     """
     _, H, W = target.shape
     S = len(places)
-    xy = torch.as_tensor(places, dtype=target.dtype)
+    xy = torch.as_tensor(places, dtype=target.dtype, device=target.device)
     ix = xy[:, 0].long().clamp(0, W - 1)
     iy = xy[:, 1].long().clamp(0, H - 1)
     theta = angles[iy, ix]
