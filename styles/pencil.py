@@ -60,7 +60,7 @@ class PencilStyle(Style):
     reach = 1.0
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
-                 decay: float = 0.3, grain: float = 0.4, spacing: float = 0.009,
+                 decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,
                  cover: float = 0.8):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
@@ -83,7 +83,7 @@ class PencilStyle(Style):
         # pixel (times sinc), so lines melt into an even tone, without aliasing,
         # once they get closer than a few pixels.
         wobble = fractal_noise(X * 40, Y * 4, self.seed + 1, octaves=2, pixel=40 / u)
-        lane = Y / self.spacing + 0.5 * (wobble - 0.5)               # which hatching line, fractional
+        lane = Y / self.spacing + 0.8 * (wobble - 0.5)               # which hatching line, fractional
         angle = 2 * math.pi * lane
         period = self.spacing * u                                    # pixels between lines
         lines = LINE[0] + sum(a * _pixel_average(k / period) * (k * angle).cos() for k, a in enumerate(LINE[1:], 1))
@@ -94,25 +94,26 @@ class PencilStyle(Style):
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
         press = (self.pressure * params[:, 14].view(-1, 1, 1)
                  * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
-        graphite = press * (0.25 + 1.1 * lines * (0.2 + strength))
-        # Paper tooth (fixed to the canvas): the lead skips the hollows unless pressed hard.
+        graphite = press * (0.2 + 0.8 * lines * (0.4 + 0.8 * strength))
+        # Paper tooth (fixed to the canvas): the lead catches on the tops of the grain.
+        # Textures combine by products and sums only (no thresholds), so a
+        # render averaged down to half size equals the render at half size.
         H, W = size
         px, py = f.x * (W / u), f.y * (H / u)                      # canvas units
         # (lattice turned 37 degrees so the tooth does not line up with the canvas edges)
         tooth = fractal_noise((0.8 * px - 0.6 * py) * 170, (0.6 * px + 0.8 * py) * 170, self.seed,
                               octaves=2, pixel=170 / u)
-        tooth = ((tooth - 0.5) * 1.8 + 0.5).clamp(0, 1)
-        deposit = (graphite * (1 + 0.5 * self.grain) - self.grain * tooth).clamp(0, 1)
+        deposit = (graphite * (1 + 2.4 * self.grain * (tooth - 0.5))).clamp(0, 1)
 
         color = lerp_color(params, f.t)
         if self.monochrome:
             # Graphite: one gray lead whose density gives the tone.
             luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
             lead = torch.full_like(luma, LEAD).expand(-1, 3, -1, -1)
-            density = (1.6 * deposit * (1 - luma[:, 0]) / (1 - LEAD)).clamp(0, 1)
+            density = (1.4 * deposit * (1 - luma[:, 0]) / (1 - LEAD)).clamp(0, 1)
         else:
             lead = color * 0.85             # the lead reads a little darker than the tone it stands for
-            density = (1.7 * deposit).clamp(0, 1)
+            density = (1.4 * deposit).clamp(0, 1)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
         paper = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)
