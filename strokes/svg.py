@@ -118,7 +118,7 @@ def flat_look(style) -> tuple[str, float, float]:
     foreground-to-colour ratio well inside the stroke. ``None`` is ``("", 1, 1)``.
 
     >>> flat_look("marker")[:2]
-    ('marker', 0.8)
+    ('marker', 0.75)
     """
     if style is None:
         return "", 1.0, 1.0
