@@ -111,25 +111,20 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     length = start_at[:, -1].view(-1, 1, 1)
 
     # Only pieces that can be the nearest for some pixel of the window take part
-    # (see :func:`_candidate_pieces`); windows are grouped by how many they need.
+    # (see :func:`_candidate_pieces`); windows needing most come first, so the
+    # k-th candidate is scanned on a leading slice of the windows only.
     order, count = _candidate_pieces(pts, xs, ys, int(h), int(w))          # (S, n), (S,)
     per_window = xs.shape[0] > 1
-    if per_window and count.numel() > 1:
-        group = torch.ceil(torch.log2(count.clamp(min=1).to(torch.float32))).long()
-        rows = [(group == g).nonzero().squeeze(1) for g in torch.unique(group).tolist()]
-    else:
-        rows = [None]
-    parts = []
-    for r in rows:
-        pick = (lambda v: v) if r is None else (lambda v: v[r])  # noqa: E731
-        K = int(count.max() if r is None else count[r].max())
-        parts.append(_nearest_piece(pick(xs) if per_window else xs, pick(ys) if per_window else ys,
-                                    pick(pts), pick(seg), pick(seg_len), pick(start_at), pick(order)[:, :K], segments))
-    if len(parts) == 1:
-        best_d2, best_along, best_cross = parts[0]
-    else:
-        inverse = torch.argsort(torch.cat(rows))
-        best_d2, best_along, best_cross = (torch.cat(v)[inverse] for v in zip(*parts))
+    by_need = torch.argsort(count, descending=True, stable=True)
+    need = count[by_need].tolist()
+    active = [sum(1 for c in need if c > k) for k in range(need[0])] if need else []
+    sort = lambda v: v[by_need]                                               # noqa: E731
+    best_d2, best_along, best_cross = _nearest_piece(
+        sort(xs) if per_window else xs, sort(ys) if per_window else ys,
+        sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active)
+    if need and need[0] != need[-1]:
+        inverse = torch.argsort(by_need)
+        best_d2, best_along, best_cross = best_d2[inverse], best_along[inverse], best_cross[inverse]
 
     outside = torch.maximum(-best_along, best_along - length).clamp(min=0)
     across_mag = torch.sqrt((best_d2 - outside ** 2).clamp(min=0) + 1e-12)
@@ -143,14 +138,18 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     return StrokeFrame(best_along, across, dist, t, half_width, length, unit, xs / W, ys / H)
 
 
-def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int):
+def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int, active=None):
     """Squared distance, arc-length position and side of each pixel at its nearest piece among ``idx`` ``(S, K)``.
 
     Pieces are scanned in the order of ``idx`` (ascending), a later one winning
-    only when strictly closer, as a scan over all pieces would.
+    only when strictly closer, as a scan over all pieces would. ``active[k]``
+    (non-increasing) says how many leading windows have a ``k``-th candidate.
     """
     dt = pts.dtype
     K = idx.shape[1]
+    if K == 0 or idx.shape[0] == 0:                           # no strokes
+        empty = xs.new_zeros((idx.shape[0], ys.shape[-2], xs.shape[-1]))
+        return empty, empty.clone(), empty.clone()
     take = lambda t: t.gather(1, idx).view(-1, K, 1, 1)                   # noqa: E731  (S, K, 1, 1)
     ax_k, ay_k = take(pts[:, :-1, 0]), take(pts[:, :-1, 1])
     sx_k, sy_k = take(seg[..., 0]), take(seg[..., 1])
@@ -162,20 +161,25 @@ def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int):
 
     best_d2 = best_along = best_cross = None
     for k in range(K):
-        ax, ay, sx, sy, lk = ax_k[:, k], ay_k[:, k], sx_k[:, k], sy_k[:, k], l_k[:, k]
-        dx, dy = xs - ax, ys - ay                            # (S, 1, w), (S, h, 1)
-        s = (dx * sx + dy * sy) / (lk * lk)                  # (S, h, w) position on the piece
+        m = active[k] if active is not None else idx.shape[0]               # windows with a k-th candidate
+        if m == 0:
+            break
+        ax, ay, sx, sy, lk = ax_k[:m, k], ay_k[:m, k], sx_k[:m, k], sy_k[:m, k], l_k[:m, k]
+        px = xs[:m] if xs.shape[0] > 1 else xs
+        py = ys[:m] if ys.shape[0] > 1 else ys
+        dx, dy = px - ax, py - ay                            # (m, 1, w), (m, h, 1)
+        s = (dx * sx + dy * sy) / (lk * lk)                  # (m, h, w) position on the piece
         sc = s.clamp(0, 1)
         d2 = (dx - sc * sx) ** 2 + (dy - sc * sy) ** 2
-        along = start_k[:, k] + torch.clamp(s, ext_lo[:, k], ext_hi[:, k]) * lk
+        along = start_k[:m, k] + torch.clamp(s, ext_lo[:m, k], ext_hi[:m, k]) * lk
         cross = dx * sy - dy * sx                            # sign: which side of the piece
         if best_d2 is None:
             best_d2, best_along, best_cross = d2, along, cross
         else:
-            closer = d2 < best_d2
-            best_d2 = torch.where(closer, d2, best_d2)
-            best_along = torch.where(closer, along, best_along)
-            best_cross = torch.where(closer, cross, best_cross)
+            closer = d2 < best_d2[:m]
+            best_d2[:m] = torch.where(closer, d2, best_d2[:m])
+            best_along[:m] = torch.where(closer, along, best_along[:m])
+            best_cross[:m] = torch.where(closer, cross, best_cross[:m])
     return best_d2, best_along, best_cross
 
 
