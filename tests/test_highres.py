@@ -116,3 +116,13 @@ def test_size_beyond_the_limit_is_refused(tmp_path, capsys):
     assert main(["render", str(tmp_path / "s.json"), "-o", str(out), "--style", "marker",
                  "--size", str(10 * MAX_SIZE)]) == 1
     assert f"got {10 * MAX_SIZE}" in capsys.readouterr().err and not out.exists()
+
+
+def test_no_strokes_and_gradients():
+    canvas = torch.full((3, 20, 30), 0.25)
+    assert torch.equal(paint_layers(canvas.clone(), torch.zeros(0, 15), get_style("marker")), canvas)
+    # With gradients wanted, strokes are drawn box by box and gradients reach the parameters.
+    p = strokes(3).requires_grad_()
+    out = paint_layers(canvas.clone(), p, get_style("marker"))
+    out.sum().backward()
+    assert p.grad is not None and float(p.grad.abs().sum()) > 0
