@@ -35,6 +35,7 @@ from .render import canvas_size, to_image
 from .strokeset import StrokeSet
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
+WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
 # Styles whose neural renderer optimizes faster than their reference rasterizer. Measured
@@ -71,7 +72,7 @@ class PaintOptions:
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
     steps: int = 45
-    lr: float = 0.08
+    lr: float = 0.15
     max_batch: int = 100
     renderer: str = "auto"
     checkpoint: "str | Path | None" = None
@@ -251,7 +252,7 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     places = pick_places(error, count, spacing=length_px, rng=rng)
     init = initial_strokes(places, target, angles, width=width_px, length=length_px, opacity=0.98)
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px,
-                           width_low=0.35 * level.width, width_high=1.4 * level.width)
+                           width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
                           steps=opts.steps, lr=opts.lr)
 
