@@ -116,7 +116,9 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
         raise ValueError(f"expected a tile grid covering {size}, got {tuple(grid.shape)}")
     stops = sorted(set(int(s) for s in stops))
     S = params.shape[0]
-    stroke, ty, tx, boxes = plan_tiles(params, size, getattr(style, "reach", 1.0), tile)
+    # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1).
+    path = getattr(style, "paint_path", None)
+    stroke, ty, tx, boxes = plan_tiles(path(params) if path else params, size, getattr(style, "reach", 1.0), tile)
     per_batch = max(1, (batch_pixels or BATCH_PIXELS) // (tile * tile))
     ramp = torch.arange(tile, device=grid.device)
     # Where each stroke's tiles end in the plan, to cut compositing at the stops.
