@@ -72,7 +72,8 @@ class WatercolorStyle(Style):
         # (turned 30 degrees off the stroke so the noise lattice does not line up with it)
         grain = fractal_noise((0.866 * X - 0.5 * Y) * 90, (0.5 * X + 0.866 * Y) * 90, self.seed + 2,
                               octaves=3, pixel=90 * pixel)
-        paper = fractal_noise(f.x * (150 * size[1] / u), f.y * (150 * size[0] / u), self.seed + 3, octaves=2, pixel=150 * pixel)
+        H, W = size
+        paper = fractal_noise(f.x * (150 * W / u), f.y * (150 * H / u), self.seed + 3, octaves=2, pixel=150 * pixel)
         density = (self.wash * (1 + 1.2 * (blotch - 0.5)) + self.pooling * rim
                    ) * (1 + self.granulation * 3 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))
 

@@ -1,7 +1,6 @@
 """What makes each built-in style its medium (issue 5): checks one style at a time."""
 from __future__ import annotations
 
-import pytest
 import torch
 
 from strokes import get_style
@@ -66,9 +65,8 @@ class TestTape:
         # The corner just inside the strip is fully covered (a round cap would not reach it).
         assert float(alpha[11, 10]) == 1.0 and float(alpha[11, 9]) == 0.0
 
-    @pytest.mark.xfail(reason="the library plans tiles around the Bezier; tape lies along P0-P2 "
-                              "(TapeStyle.paint_path) and needs the planner to ask for it", strict=False)
     def test_strongly_bent_stroke_drawn_whole_by_the_library(self):
+        """The library plans where to draw from ``TapeStyle.paint_path``, not the stored Bezier."""
         st = get_style("tape")
         bent = stroke(x0=.05, y0=.9, x1=.5, y1=-1.5 + 1.6, x2=.95, y2=.9, w0=.1, w2=.1)
         bent[0, 3] = 0.0
