@@ -12,9 +12,10 @@ painting, equal to :func:`strokes.render` at the same size, style and seed.
 """
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import torch
 from PIL import Image
@@ -78,7 +79,7 @@ def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed:
               **options) -> Iterator[Image.Image]:
     """One frame for each entry of ``counts``: the first ``counts[i]`` strokes painted (non-decreasing)."""
     counts = [int(c) for c in counts]
-    if any(b < a for a, b in zip(counts, counts[1:])) or (counts and not 0 <= counts[0] <= counts[-1] <= len(stroke_set)):
+    if any(b < a for a, b in itertools.pairwise(counts)) or (counts and not 0 <= counts[0] <= counts[-1] <= len(stroke_set)):
         raise ValueError(f"expected non-decreasing stroke counts within 0..{len(stroke_set)}, got {counts[:8]}...")
     if isinstance(style, str):
         options["seed"] = seed

@@ -65,7 +65,7 @@ def export_svg(stroke_set: StrokeSet, path, style=None, background: bool = True,
 def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int | None = None) -> str:
     """The SVG document of :func:`export_svg` as a string."""
     if not isinstance(stroke_set, StrokeSet):
-        raise ValueError(f"expected a StrokeSet, got {type(stroke_set).__name__}")
+        raise ValueError(f"expected a StrokeSet, got {type(stroke_set).__name__}")  # noqa: TRY004 (bad input: ValueError)
     name, opacity_factor, color_factor = flat_look(style)
     shape = SHAPES.get(name, "outline")
     W, H = stroke_set.width, stroke_set.height
@@ -98,8 +98,8 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
         body.append(_element(i, row, shape, W, H, unit, paint, alpha))
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{dw}" height="{dh}" '
-           f'viewBox="0 0 {W} {H}">',
+           (f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{dw}" height="{dh}" '
+           f'viewBox="0 0 {W} {H}">'),
            f'<title>{len(p)} strokes, {name or "flat"} style approximation</title>']
     if defs:
         out += ["<defs>", *defs, "</defs>"]
@@ -189,5 +189,5 @@ def _n(v: float) -> str:
 
 
 def _hex(c) -> str:
-    r, g, b = (int(math.floor(float(x) * 255 + 0.5)) for x in np.clip(np.asarray(c, dtype=float), 0, 1))
+    r, g, b = (math.floor(float(x) * 255 + 0.5) for x in np.clip(np.asarray(c, dtype=float), 0, 1))
     return f"#{r:02x}{g:02x}{b:02x}"

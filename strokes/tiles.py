@@ -15,7 +15,7 @@ canvas size and stroke count.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import torch
 
@@ -114,7 +114,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
     rows_, cols_, _, tile, _ = grid.shape
     if rows_ * tile < size[0] or cols_ * tile < size[1]:
         raise ValueError(f"expected a tile grid covering {size}, got {tuple(grid.shape)}")
-    stops = sorted(set(int(s) for s in stops))
+    stops = sorted({int(s) for s in stops})
     S = params.shape[0]
     # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1).
     path = getattr(style, "paint_path", None)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import numpy as np
 from PIL import GifImagePlugin, Image
@@ -77,21 +78,20 @@ def write_gif(fp: BinaryIO, frames: Frames, loop: int = 0) -> int:
             fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\x00")
         # GIF delays are centiseconds: round the running time, not each frame.
         shown_cs += duration_ms / 10
-        delay = int(round(shown_cs)) - written_cs
+        delay = round(shown_cs) - written_cs
         written_cs += delay
         (x0, y0, x1, y1), diff = changed_box(now, before)
         crop = Image.fromarray(now[y0:y1, x0:x1])
         quantized = crop.quantize(colors=255, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG)
         palette = (quantized.getpalette() or [])[:765]
         index = np.asarray(quantized).copy()
-        params = dict(duration=delay * 10, disposal=1, include_color_table=True)
+        params = {"duration": delay * 10, "disposal": 1, "include_color_table": True}
         if diff is not None:
             index[~diff[y0:y1, x0:x1]] = 255                                  # unchanged: keep what is shown
             params["transparency"] = 255
         frame = Image.fromarray(index)
         frame.putpalette(palette + [0] * (768 - len(palette)))
-        for chunk in GifImagePlugin.getdata(frame, offset=(x0, y0), **params):
-            fp.write(chunk)
+        fp.writelines(GifImagePlugin.getdata(frame, offset=(x0, y0), **params))
         before = now
         count += 1
     if count == 0:
@@ -137,7 +137,7 @@ def write_apng(fp: BinaryIO, frames: Frames, n_frames: int, loop: int = 0, compr
             fp.write(_chunk(b"acTL", struct.pack(">II", n_frames, loop)))
         # Frame control: size, offset, delay in ms, keep the previous frame, draw over it.
         fp.write(_chunk(b"fcTL", struct.pack(">IIIIIHHBB", sequence, x1 - x0, y1 - y0, x0, y0,
-                                             min(65535, int(round(duration_ms))), 1000, 0, 0)))
+                                             min(65535, round(duration_ms)), 1000, 0, 0)))
         sequence += 1
         for kind, data in chunks:
             if kind != b"IDAT":
@@ -239,7 +239,7 @@ def write_mp4(path, frames: Frames, fps: float, quality: float = 8) -> int:
                     output_params=["-movflags", "+faststart"], ffmpeg_log_level="error")
                 writer.send(None)
             shown += duration_ms * fps / 1000
-            repeat = max(1, int(round(shown)) - sent)
+            repeat = max(1, round(shown) - sent)
             data = np.ascontiguousarray(now).tobytes()
             for _ in range(repeat):
                 writer.send(data)

@@ -1,5 +1,4 @@
 """High-resolution rendering: tile by tile equals the direct render, any size up to the limit."""
-import numpy as np
 import pytest
 import torch
 

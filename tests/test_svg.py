@@ -69,7 +69,7 @@ def test_empty_set_and_display_size(tmp_path):
 def test_output_is_atomic(tmp_path, monkeypatch):
     target = tmp_path / "keep.svg"
     target.write_text("old")
-    import strokes.svg as svg
+    from strokes import svg
 
     def broken(*a, **k):
         raise RuntimeError("boom")
