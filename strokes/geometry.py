@@ -118,7 +118,7 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     by_need = torch.argsort(count, descending=True, stable=True)
     need = count[by_need].tolist()
     active = [sum(1 for c in need if c > k) for k in range(need[0])] if need else []
-    sort = lambda v: v[by_need]                                               # noqa: E731
+    sort = lambda v: v[by_need]
     best_d2, best_along, best_cross = _nearest_piece(
         sort(xs) if per_window else xs, sort(ys) if per_window else ys,
         sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active)
@@ -150,7 +150,7 @@ def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int, acti
     if K == 0 or idx.shape[0] == 0:                           # no strokes
         empty = xs.new_zeros((idx.shape[0], ys.shape[-2], xs.shape[-1]))
         return empty, empty.clone(), empty.clone()
-    take = lambda t: t.gather(1, idx).view(-1, K, 1, 1)                   # noqa: E731  (S, K, 1, 1)
+    take = lambda t: t.gather(1, idx).view(-1, K, 1, 1)                   # (S, K, 1, 1)
     ax_k, ay_k = take(pts[:, :-1, 0]), take(pts[:, :-1, 1])
     sx_k, sy_k = take(seg[..., 0]), take(seg[..., 1])
     l_k, start_k = take(seg_len), take(start_at[:, :-1])
@@ -194,7 +194,6 @@ def _candidate_pieces(pts: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, h: 
     and none is nearer than ``dist(piece, R)``. A piece whose ``dist(piece, R)``
     exceeds ``min_k max_corner d_k`` is never the nearest one.
     """
-    n = pts.shape[1] - 1
     with torch.no_grad():
         p = pts.detach()
         x0 = xs.detach()[:, 0, 0].view(-1, 1)                 # (S, 1) or (1, 1)
@@ -210,7 +209,7 @@ def _candidate_pieces(pts: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, h: 
 
         corners = [to_piece(cx, cy) for cx in (x0, x1) for cy in (y0, y1)]
         farthest = torch.stack(corners).amax(0)                # (S, n)
-        to_rect = lambda qx, qy: torch.hypot((x0 - qx).clamp(min=0) + (qx - x1).clamp(min=0),  # noqa: E731
+        to_rect = lambda qx, qy: torch.hypot((x0 - qx).clamp(min=0) + (qx - x1).clamp(min=0),
                                              (y0 - qy).clamp(min=0) + (qy - y1).clamp(min=0))
         near = torch.stack(corners + [to_rect(ax, ay), to_rect(bx, by)]).amin(0)
         # Does the piece cross the rectangle? (Liang-Barsky clipping of the piece.)

@@ -1,7 +1,6 @@
 """Drawing a StrokeSet: each stroke inside its own box, laid over the canvas in order."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 from PIL import Image
 
@@ -71,7 +70,7 @@ def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="
 
 def to_image(t: torch.Tensor) -> Image.Image:
     """``(3, H, W)`` float tensor in [0, 1] to an RGB PIL image."""
-    arr = (t.detach().clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255 + 0.5).astype(np.uint8)
+    arr = (t.detach().clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(1, 2, 0).contiguous().cpu().numpy()
     return Image.fromarray(arr, "RGB")
 
 
