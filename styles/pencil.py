@@ -26,7 +26,7 @@ from strokes.noise import fractal_noise
 from strokes.style import Style
 
 LUMA = (0.299, 0.587, 0.114)
-LEAD, PAPER = 0.22, 0.96   # gray of graphite and of the paper
+LEAD = 0.22   # gray of graphite
 # ((1 + cos x) / 2)^4 as harmonics: 35/128 + 7/16 cos x + 7/32 cos 2x + 1/16 cos 3x + 1/128 cos 4x.
 LINE = (35 / 128, 7 / 16, 7 / 32, 1 / 16, 1 / 128)
 
@@ -53,6 +53,7 @@ class PencilStyle(Style):
         spacing: distance between hatching lines, canvas units (fraction of the shorter side).
         cover: how much of what was drawn below a stroke's paper hides, in [0, 1]
             (0: strokes only add lead, and a light stroke cannot show over a dark one).
+        paper: gray level of that paper, in [0, 1] (best near the canvas' background).
     """
 
     name = "pencil"
@@ -61,7 +62,7 @@ class PencilStyle(Style):
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
                  decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,
-                 cover: float = 0.8):
+                 cover: float = 0.8, paper: float = 0.96):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
@@ -69,6 +70,7 @@ class PencilStyle(Style):
         self.grain = float(grain)
         self.spacing = float(spacing)
         self.cover = float(cover)
+        self.paper = float(paper)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
@@ -116,7 +118,7 @@ class PencilStyle(Style):
             density = (1.4 * deposit).clamp(0, 1)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
-        paper = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)
-        alpha = inside * (paper + density)
-        fg = (density[:, None] * lead + (paper * PAPER)[:, None]) / (paper + density).clamp(min=1e-6)[:, None]
+        sheet = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)         # (S, h, w)
+        alpha = inside * (sheet + density)
+        fg = (density[:, None] * lead + (sheet * self.paper)[:, None]) / (sheet + density).clamp(min=1e-6)[:, None]
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
