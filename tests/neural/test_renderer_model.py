@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from strokes.neural import NeuralRenderer, RendererConfig, load_renderer
+from strokes.neural import NeuralRenderer, RendererConfig, load_renderer, shipped_renderers
 from strokes.neural.frame import OUTSIDE, local_frame, place, sampling_grid
 from strokes.neural.sampling import random_strokes
 from strokes.registry import get_style
@@ -96,14 +96,15 @@ def _used_columns(style, params, size):
     return used
 
 
-def test_gradients_reach_every_column_the_style_uses(renderer, params_factory):
+@pytest.mark.parametrize("name", shipped_renderers())
+def test_gradients_reach_every_column_the_style_uses(name, params_factory):
     rows = [dict(x1=.5, y1=.35, w0=.12, w2=.06, r2=.1, g2=.7, b2=.9, opacity=.9),
             dict(x0=.3, y0=.2, x2=.6, y2=.8, x1=.7, y1=.4, w0=.08, w2=.15, opacity=.7)]
     params = params_factory(rows)
-    used = _used_columns(get_style("marker"), params, (48, 48))
-    assert {0, 1, 2, 3, 4, 5, 6, 8, 13, 14} <= set(used)
+    used = _used_columns(get_style(name), params, (48, 48))
+    assert {0, 1, 4, 5, 6, 14} <= set(used)          # every style uses position, width and opacity
     p = params.clone().requires_grad_(True)
-    fg, alpha = renderer(p, (48, 48))
+    fg, alpha = load_renderer(name)(p, (48, 48))
     ((fg * alpha).sum() + alpha.sum()).backward()
     g = p.grad.abs().sum(0)
     missing = [c for c in used if float(g[c]) == 0]
