@@ -4,6 +4,9 @@ The canvas is cut into square tiles of ``TILE`` pixels. A stroke is drawn only
 on the tiles its paint can reach (within ``reach`` times its largest half width
 of the centreline, and inside its box from :func:`strokes.geometry.stroke_boxes`),
 so the work follows the painted area, not the canvas area or the box area.
+This assumes a style's paint stays within ``reach`` half widths of the
+quadratic Bezier centreline; a style whose paint follows another path says so
+with ``paint_path(params) -> params`` (tape: the straight line P0 -> P2).
 Tiles of many strokes are rasterized together in one batched call of the style
 with per-tile windows (``window=(tops, lefts, TILE, TILE)``), then laid over the
 canvas in stroke order: tiles at different places go down at once, tiles at the
