@@ -145,7 +145,9 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
         start = int(data.get("steps", 0))
         optimizer_state = data.get("optimizer")
     else:
-        renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=getattr(style, "reach", 1.0))
+        with torch.random.fork_rng(devices=[]):   # seeded initial weights; the caller's RNG is left alone
+            torch.manual_seed(seed)
+            renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=getattr(style, "reach", 1.0))
     renderer.train_size = size
     renderer.to(device).train()
     optimizer = torch.optim.Adam(renderer.parameters(), lr=lr)
@@ -184,7 +186,8 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
         loss.backward()
         torch.nn.utils.clip_grad_norm_(renderer.parameters(), 1.0)
         optimizer.step()
-        smooth = float(loss) if smooth is None else 0.95 * smooth + 0.05 * float(loss)
+        value = float(loss.detach())
+        smooth = value if smooth is None else 0.95 * smooth + 0.05 * value
         done = step + 1
         if done % validate_every == 0 or done == steps:
             best = checkpoint(done)
