@@ -9,7 +9,6 @@ measured in this run.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +32,7 @@ def main(argv) -> int:
     parser.add_argument("--strokes", type=int, default=500)
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--only", default=None, help="comma-separated image names to paint (default: all)")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1, see bench paint)")
     parser.add_argument("--out", type=Path, default=Path("docs"))
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

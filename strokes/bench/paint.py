@@ -119,7 +119,10 @@ def main(argv) -> int:
     parser.add_argument("--size", type=int, default=None, help="longest side (default 512; 256 with --quick)")
     parser.add_argument("--counts", default=None, help="stroke counts for the scaling run (default 250,500,1000,2000)")
     parser.add_argument("--scaling-image", default=None, help="image for the scaling run (default: the first)")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    # One intra-op thread by default: the painter's tensors are small, and on a machine that is
+    # busy with anything else a second thread made chelsea take 230 s instead of 22 s (measured,
+    # load average 6-8 on 2 cores), for the same strokes.
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
     parser.add_argument("--save", type=Path, default=None, help="keep each painting in SAVE/<image>/")
     parser.add_argument("--quick", action="store_true", help="one image, fewer strokes, smaller canvas")
     parser.add_argument("--one", help=argparse.SUPPRESS)
