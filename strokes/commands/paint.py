@@ -26,6 +26,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--resume", action="store_true",
                         help="continue from OUTDIR/strokes.json (left by an interrupted run) up to --strokes")
     parser.add_argument("--npz", action="store_true", help="also write OUTDIR/strokes.npz (compact)")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="torch threads (default: 1; the painter works on small tensors, and more threads "
+                             "slow it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -52,8 +55,13 @@ def parse_color(text: str) -> "str | tuple[float, float, float]":
 
 
 def run(args) -> int:
+    import torch
+
     from strokes.painter import paint
 
+    if args.threads < 1:
+        raise ValueError(f"--threads {args.threads}: expected at least 1")
+    torch.set_num_threads(args.threads)
     out = Path(args.out)
     checkpoint = out / "strokes.json"
     if args.strokes < 1:
