@@ -145,7 +145,10 @@ def main(argv) -> int:
         own = Path(tempfile.mkdtemp(prefix="strokes-bench-")) / "synthetic.png"
         synthetic_scene().save(own)
         images.append(own)
+    import torch
+
     from strokes.bench.common import machine
+    torch.set_num_threads(args.threads)                  # so that machine() reports what the paintings use
     print(f"paint benchmark: style {args.style}, {strokes} strokes, {size} px, {args.threads} threads; {machine()}")
     print(f"load average before: {os.getloadavg()[0]:.1f} (wall times are only meaningful on an otherwise idle machine)")
     print(f"{'image':<12} {'wall s':>7} {'cpu s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
