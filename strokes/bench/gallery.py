@@ -45,7 +45,7 @@ def main(argv) -> int:
         images = [p for p in images if p.stem in args.only.split(",")]
     styles = args.styles.split(",")
     img_dir = args.out / "img"
-    print(f"<!-- measured: {machine()}, {args.threads} threads, {args.strokes} strokes, {args.size} px -->")
+    print(f"<!-- measured: {machine()}, {args.strokes} strokes, {args.size} px -->")
     print("| image | input | " + " | ".join(styles) + " |")
     print("|---|---|" + "---|" * len(styles))
     for image in images:
