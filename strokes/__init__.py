@@ -21,12 +21,12 @@ _WHERE = {
     "Style": "style",
     "get_style": "registry", "list_styles": "registry", "refresh_styles": "registry",
     "UnknownStyleError": "registry", "ENTRY_POINT_GROUP": "registry",
-    "render": "render", "render_tensor": "render",
-    "composite": "composite",
+    "render": "rendering", "render_tensor": "rendering",
+    "composite": "compositing",
     "load_image": "images", "ImageError": "images",
     "paint": "painter", "Painting": "painter",
     "load_renderer": "neural", "train_renderer": "neural",
-    "frames": "animate", "animate": "animate",
+    "frames": "animation", "animate": "animation",
     "export_svg": "svg",
 }
 

@@ -31,7 +31,7 @@ from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .painting.windows import draw_strokes
-from .render import canvas_size, to_image
+from .rendering import canvas_size, to_image
 from .strokeset import StrokeSet
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths

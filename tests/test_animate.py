@@ -10,9 +10,9 @@ import torch
 from PIL import Image
 
 from strokes import StrokeSet
-from strokes.animate import animate, frame_counts, frames
+from strokes.animation import animate, frame_counts, frames
 from strokes.cli import main
-from strokes.render import render
+from strokes.rendering import render
 from strokes.video import MissingVideoDependency, write_apng, write_gif, write_webp
 
 

@@ -4,9 +4,9 @@ import torch
 
 from strokes import StrokeSet
 from strokes.cli import main
-from strokes.composite import composite
+from strokes.compositing import composite
 from strokes.registry import get_style
-from strokes.render import MAX_SIZE, _paint_boxes, paint_layers, render_tensor
+from strokes.rendering import MAX_SIZE, _paint_boxes, paint_layers, render_tensor
 from strokes.tiles import TILE, from_tiles, paint_tiles, plan_tiles, to_tiles
 
 

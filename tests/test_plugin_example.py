@@ -13,7 +13,7 @@ import torch
 import strokes
 from strokes.cli import main
 from strokes.registry import ENTRY_POINT_GROUP, list_styles, refresh_styles, style_class
-from strokes.render import render
+from strokes.rendering import render
 from strokes.strokeset import StrokeSet
 
 installed = any(ep.name == "charcoal" for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))

@@ -10,7 +10,7 @@ import torch
 import strokes
 from strokes import registry
 from strokes.geometry import coverage, lerp_color, stroke_frame
-from strokes.render import render
+from strokes.rendering import render
 from strokes.registry import (ENTRY_POINT_GROUP, StyleOptionError, UnknownStyleError, get_style, list_styles,
                               refresh_styles, style_class)
 from strokes.strokeset import StrokeSet

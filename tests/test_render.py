@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from strokes import StrokeSet, render
-from strokes.composite import composite
-from strokes.render import MAX_SIZE, canvas_size, render_tensor
+from strokes.compositing import composite
+from strokes.rendering import MAX_SIZE, canvas_size, render_tensor
 from styles.marker import MarkerStyle
 from tests.conftest import make_params
 
@@ -34,3 +34,13 @@ def test_box_by_box_equals_full_canvas_composite():
     # one stroke than a batch (within 0.15 px), so edges can differ slightly.
     assert float((boxed - full).abs().max()) < 0.16
     assert float((boxed - full).abs().mean()) < 1e-3
+
+
+def test_public_functions_are_not_shadowed_by_modules():
+    import importlib
+
+    import strokes
+    for module in ("rendering", "animation", "compositing", "painter", "files", "images", "svg"):
+        importlib.import_module(f"strokes.{module}")
+    for name in ("render", "animate", "frames", "composite", "paint", "load", "save", "load_image", "export_svg"):
+        assert callable(getattr(strokes, name)), name

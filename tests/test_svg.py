@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from strokes import StrokeSet
-from strokes.render import render
+from strokes.rendering import render
 from strokes.geometry import coverage, stroke_frame
 from strokes.svg import export_svg, flat_look, to_svg
 

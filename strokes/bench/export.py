@@ -135,7 +135,7 @@ def main(argv) -> int:
         from PIL import Image
 
         from strokes.files import load
-        from strokes.render import render
+        from strokes.rendering import render
         from strokes.svg import export_svg
         for label, path in svg_sets:
             s = load(path)

@@ -24,7 +24,7 @@ def main(argv) -> int:
     from strokes.bench.common import machine, psnr, ssim
     from strokes.images import load_image
     from strokes.painter import paint, resize
-    from strokes.render import to_image
+    from strokes.rendering import to_image
 
     parser = argparse.ArgumentParser(prog="python -m strokes.bench gallery", description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=Path, default=default_images())

@@ -30,7 +30,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from strokes.animate import animate
+    from strokes.animation import animate
     from strokes.files import load
     from strokes.registry import style_class
     from strokes.video import FORMATS

@@ -28,7 +28,7 @@ def run(args) -> int:
     from strokes.atomic import save_image
     from strokes.files import load
     from strokes.registry import style_class
-    from strokes.render import render
+    from strokes.rendering import render
 
     from .styles import report_warnings
 

@@ -14,7 +14,7 @@ def comparison_grid(renderer, style, n: int = 16, size: int = 128, columns: int 
     Every stroke is drawn alone on a ``size`` x ``size`` canvas over ``background``;
     cells are separated by grey lines.
     """
-    from ..render import to_image
+    from ..rendering import to_image
 
     params = validation_strokes(n, seed=seed)
     fg_ref, a_ref = style.rasterize(params, (size, size))

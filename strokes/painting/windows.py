@@ -3,7 +3,7 @@
 A stroke covers a small part of the canvas, so each stroke of a batch is
 rasterized only in its own window ``(top_i, left_i, h, w)`` (all windows of a
 batch share ``h, w``). :func:`lay_windows` then composites the batch over the
-canvas with the same "over" rule as :func:`strokes.composite.composite`, in
+canvas with the same "over" rule as :func:`strokes.compositing.composite`, in
 order (the last stroke on top), without ever building full-canvas layers:
 
 ``out = sum_i a_i f_i T_i + canvas * prod_i (1 - a_i)``, where ``T_i`` is the
@@ -73,7 +73,7 @@ def lay_windows(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor,
 
     Returns:
         ``(3, H, W)``, equal to compositing full-canvas layers with
-        :func:`strokes.composite.composite`; differentiable in ``fg`` and ``alpha``.
+        :func:`strokes.compositing.composite`; differentiable in ``fg`` and ``alpha``.
     """
     S, _, h, w = fg.shape
     H, W = canvas.shape[-2:]

@@ -113,6 +113,6 @@ def test_gradients_reach_every_column_the_style_uses(name, params_factory):
 
 
 def test_renderer_stands_in_for_rasterize(renderer, strokes):
-    from strokes.render import paint_layers
+    from strokes.rendering import paint_layers
     canvas = paint_layers(torch.ones(3, 40, 40), strokes, renderer)
     assert canvas.shape == (3, 40, 40) and torch.isfinite(canvas).all()

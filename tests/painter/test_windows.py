@@ -1,9 +1,9 @@
 """Per-stroke windows: laying them over a canvas equals the full-canvas composite."""
 import torch
 
-from strokes.composite import composite
+from strokes.compositing import composite
 from strokes.painting.windows import WindowLayout, draw_strokes, lay_windows
-from strokes.render import paint_layers
+from strokes.rendering import paint_layers
 from styles.marker import MarkerStyle
 
 

@@ -8,7 +8,7 @@ exists, is checked in the same way by ``test_zero_gradient_neural``).
 import pytest
 import torch
 
-from strokes.composite import composite
+from strokes.compositing import composite
 from strokes.losses import pixel_loss, transport_loss
 
 SIZE = (32, 48)

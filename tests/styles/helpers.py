@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from strokes.geometry import stroke_boxes
 from strokes.layout import COLUMNS
-from strokes.render import paint_layers
+from strokes.rendering import paint_layers
 
 STYLES = ("oil", "marker", "watercolor", "pencil", "tape")
 TEXTURED = ("oil", "watercolor", "pencil")

@@ -22,7 +22,7 @@ from PIL import Image
 
 from .atomic import atomic_path
 from .registry import get_style
-from .render import canvas_size, to_image
+from .rendering import canvas_size, to_image
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp

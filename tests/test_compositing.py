@@ -1,6 +1,6 @@
 import torch
 
-from strokes.composite import composite
+from strokes.compositing import composite
 
 
 def sequential(fg, alpha, bg):
