@@ -80,7 +80,7 @@ class TestBadCheckpoints:
         path = tmp_path / "evil.pt"
         torch.save({"format": "strokes-renderer", "x": argparse.Namespace(a=1)}, path)
         self.expect(path, "pickled Python objects")
-        path.write_bytes(pickle.dumps(argparse.Namespace(a=1)))    # plain pickle, not even a torch file
+        path.write_bytes(pickle.dumps(argparse.Namespace(a=1), protocol=2))   # plain pickle, not a torch file
         self.expect(path, "not a readable")
 
     def test_other_style(self, saved):
