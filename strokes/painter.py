@@ -18,7 +18,7 @@ on a CPU. The saved picture is drawn by the style's reference rasterizer.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 

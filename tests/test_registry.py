@@ -5,9 +5,7 @@ import types
 import warnings
 
 import pytest
-import torch
 
-import strokes
 from strokes import registry
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.rendering import render

@@ -1,7 +1,6 @@
 """``strokes animate``: a GIF, WebP, APNG or MP4 of a painting being made, stroke by stroke."""
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 HELP = "animate a strokes file being painted, stroke by stroke (GIF, WebP, APNG; MP4 with strokes[video])"
@@ -32,23 +31,15 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from strokes.animation import animate
     from strokes.files import load
-    from strokes.registry import style_class
     from strokes.video import FORMATS
 
-    from .render import parse_options
-    from .styles import report_warnings
+    from .render import style_options
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:
         raise ValueError(f"{out}: unknown animation suffix {out.suffix!r}; use {', '.join(sorted(FORMATS))}")
     stroke_set = load(args.file)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cls = style_class(args.style)
-    report_warnings(caught)
-    options = parse_options(args.option, cls)
-    if "seed" in options:
-        raise ValueError("give the seed with --seed, not --option seed=...")
+    options = style_options(args)
     n = animate(stroke_set, out, style=args.style, size=args.size, fps=args.fps, duration=args.duration,
                 strokes_per_frame=args.strokes_per_frame, hold=args.hold, seed=args.seed, **options)
     print(f"wrote {out} ({n} frames at {args.fps:g} fps, {len(stroke_set)} strokes, style {args.style})")

@@ -27,14 +27,24 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from strokes.atomic import save_image
     from strokes.files import load
-    from strokes.registry import style_class
     from strokes.rendering import render
-
-    from .styles import report_warnings
 
     out = Path(args.out)
     check_image_suffix(out)
     stroke_set = load(args.file)
+    options = style_options(args)
+    image = render(stroke_set, style=args.style, size=args.size, seed=args.seed, **options)
+    save_image(image, out)
+    print(f"wrote {out} ({image.width}x{image.height}, {len(stroke_set)} strokes, style {args.style})")
+    return 0
+
+
+def style_options(args) -> dict:
+    """The ``--option key=value`` pairs of ``args.style``, typed; plugin warnings shown as one line each."""
+    from strokes.registry import style_class
+
+    from .styles import report_warnings
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cls = style_class(args.style)
@@ -42,10 +52,7 @@ def run(args) -> int:
     options = parse_options(args.option, cls)
     if "seed" in options:
         raise ValueError("give the seed with --seed, not --option seed=...")
-    image = render(stroke_set, style=args.style, size=args.size, seed=args.seed, **options)
-    save_image(image, out)
-    print(f"wrote {out} ({image.width}x{image.height}, {len(stroke_set)} strokes, style {args.style})")
-    return 0
+    return options
 
 
 def check_image_suffix(path: Path) -> None:

@@ -66,7 +66,7 @@ def test_any_image_mode_from_a_file(tmp_path, mode):
     arr = (scene().permute(1, 2, 0).numpy() * 255).astype(np.uint8)
     im = Image.fromarray(arr, "RGB")
     im = im.convert("L").convert("I;16") if mode == "I;16" else im.convert(mode)
-    path = tmp_path / f"in.png"
+    path = tmp_path / "in.png"
     im.save(path)
     p = paint(str(path), strokes=3, **FAST)
     assert len(p.strokes) == 3 and p.image.size == (40, 27)
