@@ -10,7 +10,7 @@ from strokes.registry import get_style
 
 
 def test_promised_styles_are_shipped():
-    assert {"oil", "marker", "watercolor"} <= set(shipped_renderers())
+    assert {"oil", "marker", "watercolor", "pencil", "tape"} <= set(shipped_renderers())
     assert has_renderer("oil") and not has_renderer("nonexistent")
 
 

@@ -135,9 +135,6 @@ def test_save_writes_picture_and_strokes(tmp_path):
 
 
 def test_painting_through_the_neural_renderer_gives_the_count_and_the_real_style():
-    from strokes.neural import has_renderer
-    if not has_renderer("marker"):
-        pytest.skip("no shipped neural renderer for marker")
     p = paint(scene(), strokes=8, renderer="neural", **FAST)
     assert len(p.strokes) == 8 and p.style.name == "marker"
     with pytest.raises(PaintError, match="renderer"):

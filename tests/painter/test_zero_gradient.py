@@ -67,9 +67,7 @@ def test_transport_loss_moves_the_stroke_onto_its_target(rasterize):
 
 
 def test_transport_loss_moves_the_stroke_with_the_neural_renderer_too():
-    from strokes.neural import has_renderer, load_renderer
-    if not has_renderer("marker"):
-        pytest.skip("no shipped neural renderer for marker")
+    from strokes.neural import load_renderer
     renderer = load_renderer("marker")
     x, y = slide(lambda p, size: renderer(p, size), ot_only)
     assert abs(x - 0.25) < 0.04 and abs(y) < 0.03, (x, y)
@@ -92,9 +90,7 @@ def test_far_from_its_target_a_stroke_gets_almost_no_pixel_gradient_with_the_neu
     # translation-invariant, and that leaves a small systematic pixel gradient (about 1/150
     # of the OT gradient with the marker weights of this writing) which a long descent
     # integrates; the OT gradient points the right way and dwarfs it.
-    from strokes.neural import has_renderer, load_renderer
-    if not has_renderer("marker"):
-        pytest.skip("no shipped neural renderer for marker")
+    from strokes.neural import load_renderer
     renderer = load_renderer("marker")
     pixel, transport = start_gradients(lambda p, size: renderer(p, size))
     assert transport > 0                                   # descent moves it left, towards the target
