@@ -1,8 +1,8 @@
 """Marker: flat translucent felt-tip ink of constant width with rounded ends.
 
 The simplest built-in and a good first example for plugin authors: one call to
-:func:`strokes.geometry.stroke_frame` gives every pixel's distance to the
-stroke's centreline; ink covers what lies within half the width (anti-aliased
+:func:`strokes.geometry.centreline_distance` gives every pixel's distance to
+the stroke's centreline; ink covers what lies within half the width (anti-aliased
 over one pixel). The ink is translucent, so where strokes overlap the colour
 builds up and darkens, as with a real felt-tip. A faint darker rim imitates the
 ink that gathers at the edge of the nib's track.
@@ -11,7 +11,7 @@ No texture: the look is the same at every size.
 """
 from __future__ import annotations
 
-from strokes.geometry import coverage, stroke_frame
+from strokes.geometry import centreline_distance, coverage
 from strokes.style import Style
 
 
@@ -35,13 +35,13 @@ class MarkerStyle(Style):
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
-        f = stroke_frame(params, size, window)
+        dist = centreline_distance(params, size, window)                   # (S, h, w) pixels
         # Constant width: the mean of the start and end widths, in pixels.
-        half = 0.25 * f.unit * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
-        inside = coverage(f.dist - half)                                   # (S, h, w)
+        half = 0.25 * min(size) * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
+        inside = coverage(dist - half)
         opacity = params[:, 14].view(-1, 1, 1)
         # Ink gathers along the edge: up to ``rim`` darker in the outer ~15% of the width.
-        edge = ((f.dist - 0.85 * half) / (0.15 * half + 1.0)).clamp(0, 1)
+        edge = ((dist - 0.85 * half) / (0.15 * half + 1.0)).clamp(0, 1)
         color = 0.5 * (params[:, 8:11] + params[:, 11:14])                 # flat colour (S, 3)
         fg = color[:, :, None, None] * (1 - self.rim * edge)[:, None]
         alpha = (self.ink * opacity * (1 + 0.5 * self.rim * edge)).clamp(max=1) * inside
