@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import torch
-import torch.nn.functional as F
 
 from ..geometry import full_window
 
@@ -85,42 +84,60 @@ def local_frame(params: torch.Tensor, size, reach: float = 1.0, margin: float = 
     return LocalFrame(origin, u, n, length, breadth, local(zero, zero), local(a, h), local(L, zero))
 
 
+def picture_map(frame: LocalFrame, size, window=None):
+    """The affine map from a pixel of ``window`` to its position in each local picture: ``theta`` ``(S, 2, 3)``, h, w.
+
+    Pixel (column j, row i) of the window lands at ``theta @ (j, i, 1)``, in
+    ``grid_sample`` units (-1 .. 1 spans the picture, ``align_corners=False``).
+    ``window`` is ``(top, left, h, w)``; ``top``/``left`` may be ``(S,)`` tensors.
+    Differentiable with respect to the frame.
+    """
+    top, left, h, w = window if window is not None else full_window(size)
+    dt = frame.origin.dtype
+    # Canvas pixel -> picture, scaled to -1 .. 1: g = A (q - origin) - 1, A's rows 2 along / length, 2 across / breadth.
+    A = torch.stack([2 * frame.along / frame.length.view(-1, 1), 2 * frame.across / frame.breadth.view(-1, 1)], 1)
+    # The window's first pixel centre q = (left + 1/2, top + 1/2), relative to the origin.
+    cx = (left.to(dt) if isinstance(left, torch.Tensor) else float(left)) + 0.5 - frame.origin[:, 0]
+    cy = (top.to(dt) if isinstance(top, torch.Tensor) else float(top)) + 0.5 - frame.origin[:, 1]
+    shift = A[:, :, 0] * cx.view(-1, 1) + A[:, :, 1] * cy.view(-1, 1) - 1
+    return torch.cat([A, shift[:, :, None]], 2), int(h), int(w)
+
+
+def affine_grid(theta: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """``(S, h, w, 2)``: ``theta`` ``(S, 2, 3)`` applied to every pixel (column, row, 1) of an h x w window.
+
+    Values only (no gradient): :func:`affine_grid_backward` is its gradient.
+    Each coordinate is one broadcast sum of a row term and a column term,
+    written straight into the grid.
+    """
+    theta = theta.detach()
+    cols = torch.arange(w, dtype=theta.dtype, device=theta.device)
+    rows = torch.arange(h, dtype=theta.dtype, device=theta.device)
+    grid = theta.new_empty(theta.shape[0], h, w, 2)
+    for k in range(2):  # x, then y
+        along = cols * theta[:, k, 0:1] + theta[:, k, 2:3]   # (S, w)
+        down = rows * theta[:, k, 1:2]                       # (S, h)
+        torch.add(along[:, None, :], down[:, :, None], out=grid[..., k])
+    return grid
+
+
+def affine_grid_backward(grad_grid: torch.Tensor) -> torch.Tensor:
+    """Gradient ``(S, 2, 3)`` of ``theta`` from that of :func:`affine_grid`'s grid ``(S, h, w, 2)``."""
+    _, h, w, _ = grad_grid.shape
+    cols = torch.arange(w, dtype=grad_grid.dtype, device=grad_grid.device).view(-1, 1)
+    rows = torch.arange(h, dtype=grad_grid.dtype, device=grad_grid.device).view(-1, 1)
+    per_col = grad_grid.sum(1)   # (S, w, 2)
+    per_row = grad_grid.sum(2)   # (S, h, 2)
+    return torch.stack([(per_col * cols).sum(1), (per_row * rows).sum(1), per_col.sum(1)], 2)
+
+
 def sampling_grid(frame: LocalFrame, size, window=None) -> torch.Tensor:
-    """``(S, h, w, 2)`` position of every canvas pixel of ``window`` in each local picture.
+    """``(S, h, w, 2)`` position of every canvas pixel of ``window`` in each local picture (values only).
 
     In ``grid_sample`` units (-1 .. 1 spans the picture, ``align_corners=False``).
     ``window`` is ``(top, left, h, w)``; ``top``/``left`` may be ``(S,)`` tensors.
     """
-    top, left, h, w = window if window is not None else full_window(size)
-    dt, dev = frame.origin.dtype, frame.origin.device
-    xs = _centres(left, int(w), dt, dev).view(-1, 1, int(w))      # (1 or S, 1, w)
-    ys = _centres(top, int(h), dt, dev).view(-1, int(h), 1)       # (1 or S, h, 1)
-    # The affine map pixel -> picture, scaled to -1 .. 1: g = 2 (R (q - origin)) / extent - 1.
-    ax = (2 * frame.along / frame.length.view(-1, 1)).view(-1, 2, 1, 1)
-    ay = (2 * frame.across / frame.breadth.view(-1, 1)).view(-1, 2, 1, 1)
-    ox, oy = frame.origin[:, 0].view(-1, 1, 1), frame.origin[:, 1].view(-1, 1, 1)
-    gx = ((xs - ox) * ax[:, 0] - 1) + (ys - oy) * ax[:, 1]
-    gy = ((xs - ox) * ay[:, 0] - 1) + (ys - oy) * ay[:, 1]
-    return torch.stack([gx, gy], -1)
+    return affine_grid(*picture_map(frame, size, window))
 
 
-def _centres(start, n: int, dtype, device) -> torch.Tensor:
-    ramp = torch.arange(n, dtype=dtype, device=device) + 0.5
-    if isinstance(start, torch.Tensor) and start.ndim == 1:
-        return start.to(dtype).view(-1, 1) + ramp
-    return ramp + float(start)
-
-
-OUTSIDE = 16.0  # what channel 0 (the mask logit) reads outside a picture: -16, no paint
-
-
-def place(pictures: torch.Tensor, grid: torch.Tensor) -> torch.Tensor:
-    """Warp local pictures ``(S, C, r, c)`` onto canvas pixels: ``(S, C, h, w)``, bilinear.
-
-    Outside its picture a pixel reads 0 in every channel but channel 0 (the mask
-    logit), which reads ``-OUTSIDE``. Channel 0 comes back *shifted* by ``+OUTSIDE``
-    (so the shift costs one small picture, not the large output); subtract it when
-    squashing it: ``sigmoid(out[:, 0] - OUTSIDE)``.
-    """
-    shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)
-    return F.grid_sample(shifted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+OUTSIDE = 16.0  # what the mask logit reads outside a picture: -16, no paint

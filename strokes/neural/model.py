@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from ..geometry import check_params
-from .frame import OUTSIDE, LocalFrame, local_frame, place, sampling_grid
+from .frame import OUTSIDE, LocalFrame, affine_grid, affine_grid_backward, local_frame, picture_map
 
 
 @dataclass
@@ -166,20 +166,56 @@ class NeuralRenderer(nn.Module):
 
     def _draw(self, pictures, frame, opacity, size, window):
         """Warp the pictures onto ``window`` and fuse: fg ``(S, 3, h, w)``, alpha ``(S, 1, h, w)``."""
-        grid = sampling_grid(frame, size, window)
-        placed = place(pictures, grid)
-        parts = placed.split([2, 3] if self.config.edge else [1, 3], 1)  # split: cheap backward
-        if self.config.edge:
-            edge, density = parts[0].unbind(1)
-            mask = (torch.sigmoid(edge - OUTSIDE) * torch.sigmoid(density))[:, None]
-        else:
-            mask = torch.sigmoid(parts[0] - OUTSIDE)
-        return parts[1], mask * opacity.view(-1, 1, 1, 1)   # fg = shading; alpha = opacity x mask
+        theta, h, w = picture_map(frame, size, window)
+        return _WarpAndFuse.apply(pictures, theta, opacity.view(-1, 1, 1, 1), h, w, self.config.edge)
 
     rasterize = forward  # so a renderer can stand wherever a Style is drawn
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())
+
+
+class _WarpAndFuse(torch.autograd.Function):
+    """Warp the local pictures onto the canvas (bilinear) and fuse them into fg and alpha, in one step.
+
+    Forward, as plain autograd ops would compute it, with ``placed = grid_sample(pictures, grid)``:
+    fg is placed's colour channels; alpha = sigmoid(edge) [x sigmoid(density)] x opacity, where
+    the mask logit reads ``-OUTSIDE`` outside the picture. Written by hand because the
+    ``(S, C, h, w)`` outputs dominate the cost: the backward pass writes every channel's gradient
+    straight into one buffer for ``grid_sample``'s backward (no concatenation), squashes with
+    products it saved, and takes the gradient of ``theta`` from the grid's without building the
+    grid under autograd. Equal to the plain ops to float rounding (``tests/neural``).
+    """
+
+    @staticmethod
+    def forward(ctx, pictures, theta, opacity, h, w, edge):
+        grid = affine_grid(theta, h, w)
+        shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)  # zero padding then reads -OUTSIDE
+        placed = torch.grid_sampler_2d(shifted, grid, 0, 0, False)   # bilinear, zeros, align_corners=False
+        edge_sq = placed[:, :1] - OUTSIDE
+        edge_sq.sigmoid_()
+        density_sq = placed[:, 1:2].sigmoid() if edge else None
+        mask = edge_sq * density_sq if edge else edge_sq
+        alpha = mask * opacity
+        ctx.save_for_backward(shifted, grid, edge_sq, density_sq, mask, alpha, opacity)
+        return placed[:, 2 if edge else 1:], alpha
+
+    @staticmethod
+    def backward(ctx, grad_fg, grad_alpha):
+        shifted, grid, edge_sq, density_sq, mask, alpha, opacity = ctx.saved_tensors
+        lead = shifted.shape[1] - 3   # mask channels before the colour
+        grad_placed = alpha.new_empty(alpha.shape[0], shifted.shape[1], *alpha.shape[2:])
+        grad_placed[:, lead:] = grad_fg
+        # d alpha / d logit = alpha (1 - sigmoid(logit)) for each squashed channel.
+        t = grad_alpha * alpha
+        torch.addcmul(t, t, edge_sq, value=-1, out=grad_placed[:, :1])
+        if density_sq is not None:
+            torch.addcmul(t, t, density_sq, value=-1, out=grad_placed[:, 1:2])
+        grad_shifted, grad_grid = torch.ops.aten.grid_sampler_2d_backward(
+            grad_placed, shifted, grid, 0, 0, False, [ctx.needs_input_grad[0], ctx.needs_input_grad[1]])
+        grad_theta = affine_grid_backward(grad_grid) if ctx.needs_input_grad[1] else None
+        grad_opacity = (grad_alpha * mask).sum((1, 2, 3), keepdim=True) if ctx.needs_input_grad[2] else None
+        return grad_shifted, grad_theta, grad_opacity, None, None, None
 
 
 def psnr_from_mse(mse: float) -> float:

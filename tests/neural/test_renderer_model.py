@@ -3,7 +3,10 @@ import pytest
 import torch
 
 from strokes.neural import NeuralRenderer, RendererConfig, load_renderer, shipped_renderers
-from strokes.neural.frame import OUTSIDE, local_frame, place, sampling_grid
+import torch.nn.functional as F
+
+from strokes.geometry import full_window
+from strokes.neural.frame import OUTSIDE, local_frame, picture_map, sampling_grid
 from strokes.neural.sampling import random_strokes
 from strokes.registry import get_style
 
@@ -75,11 +78,82 @@ class TestFrame:
         assert (int(cols[0]), int(cols[-1])) == (20, 79)
         assert (int(rows[0]), int(rows[-1])) == (45, 54)
 
-    def test_outside_reads_no_paint(self):
-        pic = torch.ones(1, 2, 4, 4)
-        grid = torch.full((1, 3, 3, 2), 5.0)
-        out = place(pic, grid)
-        assert float(out[0, 0].max()) - OUTSIDE < -10 and float(out[0, 1].abs().max()) == 0
+    def test_outside_reads_no_paint(self, renderer):
+        p = torch.tensor([[.25, .5, .5, .5, .75, .5, .1, .1] + [0.5] * 7])
+        fg, alpha = renderer(p, (100, 100))
+        assert float(alpha[0, 0, :30].max()) < 1e-6 and float(alpha[0, 0, 70:].max()) < 1e-6  # sigmoid(-OUTSIDE)
+
+
+def _plain_grid(frame, size, window):
+    """The sampling grid as elementwise autograd ops, pixel centres minus the origin (the original formula)."""
+    top, left, h, w = window if window is not None else full_window(size)
+
+    def centres(start, n):
+        ramp = torch.arange(n, dtype=frame.origin.dtype) + 0.5
+        return start.to(ramp.dtype).view(-1, 1) + ramp if isinstance(start, torch.Tensor) else ramp + start
+
+    xs, ys = centres(left, w).view(-1, 1, w), centres(top, h).view(-1, h, 1)
+    ax = (2 * frame.along / frame.length.view(-1, 1)).view(-1, 2, 1, 1)
+    ay = (2 * frame.across / frame.breadth.view(-1, 1)).view(-1, 2, 1, 1)
+    ox, oy = frame.origin[:, 0].view(-1, 1, 1), frame.origin[:, 1].view(-1, 1, 1)
+    gx = (xs - ox) * ax[:, 0] - 1 + (ys - oy) * ax[:, 1]
+    gy = (xs - ox) * ay[:, 0] - 1 + (ys - oy) * ay[:, 1]
+    return torch.stack([gx, gy], -1)
+
+
+def _plain_draw(renderer, params, size, window=None):
+    """The renderer's warp and fusion as plain autograd ops: grid_sample, then squash."""
+    pictures, frame = renderer.pictures(params, size)
+    grid = _plain_grid(frame, size, window)
+    shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)
+    placed = F.grid_sample(shifted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    mask = torch.sigmoid(placed[:, :1] - OUTSIDE)
+    if renderer.config.edge:
+        mask = mask * torch.sigmoid(placed[:, 1:2])
+    return placed[:, -3:], mask * params[:, 14].view(-1, 1, 1, 1)
+
+
+class TestFusedWarp:
+    """The hand-written warp and fusion equal the same computation in plain autograd ops."""
+
+    @pytest.mark.parametrize("window", [None, (7, 3, 20, 30), "per stroke"])
+    def test_grid_equals_pixel_centre_formula(self, strokes, window):
+        if window == "per stroke":
+            window = (torch.tensor([0, 5, 10, 20, 30, 34]), torch.tensor([0, 40, 7, 3, 50, 12]), 30, 30)
+        frame = local_frame(strokes.double(), (64, 80))
+        torch.testing.assert_close(sampling_grid(frame, (64, 80), window), _plain_grid(frame, (64, 80), window),
+                                   atol=1e-10, rtol=1e-12)
+        frame = local_frame(strokes, (64, 80))
+        torch.testing.assert_close(sampling_grid(frame, (64, 80), window), _plain_grid(frame, (64, 80), window),
+                                   atol=1e-5, rtol=1e-5)
+
+    @pytest.mark.parametrize("edge", [True, False])
+    def test_values_and_gradients(self, strokes, edge):
+        torch.manual_seed(0)
+        r = NeuralRenderer(RendererConfig(picture=(8, 16), channels=(8, 8), hidden=16, edge=edge), style="marker")
+        r.double()   # trainable: the nets' weights get gradients too
+        size = (64, 80)
+        window = (torch.tensor([0, 5, 10, 20, 30, 34]), torch.tensor([0, 40, 7, 3, 50, 12]), 30, 30)
+        weights = torch.rand(6, 3, 30, 30, dtype=torch.float64)
+
+        def fused(p):
+            return r._draw(*r.pictures(p, size), p[:, 14], size, window)
+
+        results = []
+        for draw in (fused, lambda p: _plain_draw(r, p, size, window)):
+            r.zero_grad()
+            p = strokes.double().requires_grad_(True)
+            fg, alpha = draw(p)
+            ((fg * alpha * weights).sum() + alpha.sum()).backward()
+            results.append([fg, alpha, p.grad] + [w.grad for w in r.parameters()])
+        for a, b in zip(*results):
+            torch.testing.assert_close(a, b)
+
+    def test_picture_map_is_differentiable(self, strokes):
+        p = strokes.clone().requires_grad_(True)
+        theta, h, w = picture_map(local_frame(p, (64, 80)), (64, 80))
+        theta.sum().backward()
+        assert (h, w) == (64, 80) and torch.isfinite(p.grad).all() and float(p.grad.abs().sum()) > 0
 
 
 def _used_columns(style, params, size):
