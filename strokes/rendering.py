@@ -70,8 +70,10 @@ def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="
 
 def to_image(t: torch.Tensor) -> Image.Image:
     """``(3, H, W)`` float tensor in [0, 1] to an RGB PIL image."""
-    arr = (t.detach().clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(1, 2, 0).contiguous().cpu().numpy()
-    return Image.fromarray(arr, "RGB")
+    scaled = t.detach().clamp(0, 1).mul_(255).add_(0.5)
+    pixels = torch.empty(*t.shape[1:], 3, dtype=torch.uint8, device=t.device)
+    pixels.copy_(scaled.permute(1, 2, 0))                   # rounding and interleaving in one pass
+    return Image.fromarray(pixels.cpu().numpy(), "RGB")
 
 
 def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, device="cpu", **options) -> Image.Image:
