@@ -103,8 +103,9 @@ class Decoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         S = x.shape[0]  # strokes
-        z = self.mlp(x).view(S, -1, *self.base)
-        return self.head(self.up(z))
+        # Channels-last convolutions are ~1.7x faster here on a CPU (oneDNN; few channels, many strokes).
+        z = self.mlp(x).view(S, -1, *self.base).contiguous(memory_format=torch.channels_last)
+        return self.head(self.up(z)).contiguous()
 
 
 class NeuralRenderer(nn.Module):
@@ -181,10 +182,11 @@ class _WarpAndFuse(torch.autograd.Function):
     Forward, as plain autograd ops would compute it, with ``placed = grid_sample(pictures, grid)``:
     fg is placed's colour channels; alpha = sigmoid(edge) [x sigmoid(density)] x opacity, where
     the mask logit reads ``-OUTSIDE`` outside the picture. Written by hand because the
-    ``(S, C, h, w)`` outputs dominate the cost: the backward pass writes every channel's gradient
-    straight into one buffer for ``grid_sample``'s backward (no concatenation), squashes with
-    products it saved, and takes the gradient of ``theta`` from the grid's without building the
-    grid under autograd. Equal to the plain ops to float rounding (``tests/neural``).
+    ``(S, C, h, w)`` tensors dominate the cost (and every new one costs its page faults on a
+    CPU): the mask channels are squashed in place, the backward pass writes every channel's
+    gradient straight into one buffer for ``grid_sample``'s backward (no concatenation, no
+    temporaries), and the gradient of ``theta`` comes from the grid's without building the grid
+    under autograd. Equal to the plain ops to float rounding (``tests/neural``).
     """
 
     @staticmethod
@@ -192,29 +194,36 @@ class _WarpAndFuse(torch.autograd.Function):
         grid = affine_grid(theta, h, w)
         shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)  # zero padding then reads -OUTSIDE
         placed = torch.grid_sampler_2d(shifted, grid, 0, 0, False)   # bilinear, zeros, align_corners=False
-        edge_sq = placed[:, :1] - OUTSIDE
-        edge_sq.sigmoid_()
-        density_sq = placed[:, 1:2].sigmoid() if edge else None
-        mask = edge_sq * density_sq if edge else edge_sq
-        alpha = mask * opacity
-        ctx.save_for_backward(shifted, grid, edge_sq, density_sq, mask, alpha, opacity)
-        return placed[:, 2 if edge else 1:], alpha
+        lead = 2 if edge else 1                       # mask channels, then the colour
+        squashed = placed[:, :lead]
+        squashed[:, :1] -= OUTSIDE
+        squashed.sigmoid_()                           # sigmoid(edge) [, sigmoid(density)], in place
+        alpha = squashed[:, :1] * squashed[:, 1:2] if edge else squashed * 1
+        alpha *= opacity
+        ctx.save_for_backward(shifted, grid, squashed, alpha, opacity)
+        return placed[:, lead:], alpha
 
     @staticmethod
     def backward(ctx, grad_fg, grad_alpha):
-        shifted, grid, edge_sq, density_sq, mask, alpha, opacity = ctx.saved_tensors
-        lead = shifted.shape[1] - 3   # mask channels before the colour
+        shifted, grid, squashed, alpha, opacity = ctx.saved_tensors
+        lead = squashed.shape[1]
         grad_placed = alpha.new_empty(alpha.shape[0], shifted.shape[1], *alpha.shape[2:])
         grad_placed[:, lead:] = grad_fg
-        # d alpha / d logit = alpha (1 - sigmoid(logit)) for each squashed channel.
-        t = grad_alpha * alpha
-        torch.addcmul(t, t, edge_sq, value=-1, out=grad_placed[:, :1])
-        if density_sq is not None:
-            torch.addcmul(t, t, density_sq, value=-1, out=grad_placed[:, 1:2])
+        # d alpha / d logit = alpha (1 - sigmoid(logit)) for each squashed channel; d alpha / d opacity = mask.
+        t = grad_placed[:, :1]
+        if lead == 2:
+            torch.mul(grad_alpha, squashed[:, :1], out=grad_placed[:, 1:2])
+            torch.mul(grad_placed[:, 1:2], squashed[:, 1:2], out=t)
+        else:
+            torch.mul(grad_alpha, squashed, out=t)
+        grad_opacity = t.sum((1, 2, 3), keepdim=True) if ctx.needs_input_grad[2] else None
+        t *= opacity                                  # grad_alpha x alpha
+        if lead == 2:
+            torch.addcmul(t, t, squashed[:, 1:2], value=-1, out=grad_placed[:, 1:2])
+        t.addcmul_(t, squashed[:, :1], value=-1)
         grad_shifted, grad_grid = torch.ops.aten.grid_sampler_2d_backward(
             grad_placed, shifted, grid, 0, 0, False, [ctx.needs_input_grad[0], ctx.needs_input_grad[1]])
         grad_theta = affine_grid_backward(grad_grid) if ctx.needs_input_grad[1] else None
-        grad_opacity = (grad_alpha * mask).sum((1, 2, 3), keepdim=True) if ctx.needs_input_grad[2] else None
         return grad_shifted, grad_theta, grad_opacity, None, None, None
 
 
