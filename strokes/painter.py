@@ -38,15 +38,10 @@ SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
-# Styles painted through their neural renderer when renderer="auto". Measured on one core,
-# forward + backward of 100 strokes in 30 x 30 windows, neural against reference rasterizer:
-# marker 40 / 32 ms, oil 41 / 58, pencil 36 / 54, tape 36 / 7, watercolor 37 / 70 ms. The
-# neural one is faster for oil, pencil and watercolor, but painting oil through it costs about
-# 1 dB (500 strokes, 512 px: chelsea 25.80 dB / SSIM 0.618 against 26.71 / 0.639, astronaut
-# 20.03 / 0.572 against 21.14 / 0.602, for 16 s instead of 22-25 s of CPU), because the final
-# picture is drawn by the style itself and the renderer's small errors add up. Until the
-# renderers are closer, "auto" keeps the reference rasterizer everywhere; renderer="neural"
-# trades that quality for speed.
+# Styles whose neural renderer is faster than their reference rasterizer while painting
+# (measured per level, see docs/gallery.md). With renderer="auto" these paint every level but
+# the last through it; the last, finest level is painted by the style itself over the canvas as
+# the style really draws it, so the renderer's small errors are painted over, not left in.
 NEURAL_FASTER: frozenset = frozenset()
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
@@ -67,9 +62,9 @@ class PaintOptions:
     max_batch: most strokes optimized together.
     renderer: what draws strokes while optimizing: ``"style"`` (the style's own
         differentiable reference rasterizer), ``"neural"`` (its trained neural
-        renderer, :func:`strokes.load_renderer`) or ``"auto"`` (the faster of the two
-        as measured, see :data:`NEURAL_FASTER`). The final picture is always drawn
-        by the style itself.
+        renderer, :func:`strokes.load_renderer`) or ``"auto"`` (the neural renderer
+        for all levels but the last where it is the faster, see :data:`NEURAL_FASTER`;
+        the style itself otherwise). The final picture is always drawn by the style itself.
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
     callback: called after every batch with the :class:`Painting` so far.
@@ -212,8 +207,8 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         return Painting(StrokeSet(params, width=W, height=H, background=background), style,
                         time.perf_counter() - started)
 
-    drawer = _optimizing_renderer(opts.renderer, style, dev)
     levels = plan(strokes, (H, W), opts.max_batch)
+    drawers = _optimizing_renderers(opts.renderer, style, dev, len(levels))
     bar = _progress(progress, strokes, len(params))
     try:
         current = None
@@ -223,7 +218,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
             skip = max(0, len(params) - first)
             count -= skip
             if current is not level:                           # a new level: its working canvas
-                current = level
+                current, drawer = level, drawers[level.index]
                 work_target = resize(target, level.work)
                 canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
@@ -273,16 +268,18 @@ class NeuralDrawer:
         return self.renderer(params, size, window=window)
 
 
-def _optimizing_renderer(choice: str, style, device):
-    """The style itself, or its neural renderer (see :attr:`PaintOptions.renderer`)."""
+def _optimizing_renderers(choice: str, style, device, levels: int) -> list:
+    """What draws each level while optimizing: the style itself or its neural renderer
+    (see :attr:`PaintOptions.renderer`)."""
     if choice not in ("auto", "style", "neural"):
         raise PaintError(f"renderer: expected 'auto', 'style' or 'neural', got {choice!r}")
-    if choice == "style" or (choice == "auto" and style.name not in NEURAL_FASTER):
-        return style
     from .neural import has_renderer, load_renderer
-    if choice == "auto" and not has_renderer(style.name):
-        return style
-    return NeuralDrawer(load_renderer(style.name, device=device), style)
+    if choice == "style" or (choice == "auto" and (style.name not in NEURAL_FASTER or not has_renderer(style.name))):
+        return [style] * levels
+    neural = NeuralDrawer(load_renderer(style.name, device=device), style)
+    if choice == "neural":
+        return [neural] * levels
+    return [neural] * (levels - 1) + [style]
 
 
 def _progress(enabled: bool, total: int, initial: int):

@@ -139,3 +139,21 @@ def test_painting_through_the_neural_renderer_gives_the_count_and_the_real_style
     assert len(p.strokes) == 8 and p.style.name == "marker"
     with pytest.raises(PaintError, match="renderer"):
         paint(scene(), strokes=2, renderer="magic", **FAST)
+
+
+@pytest.mark.parametrize("choice, expected", [
+    ("style", ["style"] * 4), ("neural", ["neural"] * 4), ("auto", ["neural"] * 3 + ["style"])])
+def test_where_the_neural_renderer_is_faster_auto_paints_all_but_the_last_level_through_it(monkeypatch, choice, expected):
+    import strokes.painter as painter
+    from strokes.painter import NeuralDrawer, _optimizing_renderers
+    from strokes.registry import get_style
+
+    monkeypatch.setattr(painter, "NEURAL_FASTER", frozenset({"marker"}))
+    style = get_style("marker")
+    drawers = _optimizing_renderers(choice, style, "cpu", 4)
+    assert ["neural" if isinstance(d, NeuralDrawer) else "style" for d in drawers] == expected
+    assert all(d is style for d in drawers if not isinstance(d, NeuralDrawer))
+    # A one-level plan (a handful of strokes) is painted by the style itself.
+    assert _optimizing_renderers("auto", style, "cpu", 1) == [style]
+    monkeypatch.setattr(painter, "NEURAL_FASTER", frozenset())
+    assert _optimizing_renderers("auto", style, "cpu", 4) == [style] * 4
