@@ -12,6 +12,7 @@ default 16 pieces and canvas sizes up to a few thousand pixels).
 """
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import torch
@@ -152,59 +153,91 @@ def _nearest(params, size, window, segments: int, side: bool):
     by_need = torch.argsort(count, descending=True, stable=True)
     per_window = xs.shape[0] > 1
     sort = lambda v: v[by_need]
-    found = _nearest_piece(
-        sort(xs) if per_window else xs, sort(ys) if per_window else ys,
-        sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active, side)
+    # With gradients wanted, the search runs without autograd and only the chosen
+    # piece of each pixel is then worked out again, differentiably: the backward
+    # pass follows one piece per pixel instead of every candidate.
+    differentiable = torch.is_grad_enabled() and params.requires_grad
+    with torch.no_grad() if differentiable else contextlib.nullcontext():
+        found = _nearest_piece(
+            sort(xs) if per_window else xs, sort(ys) if per_window else ys,
+            sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active,
+            "piece" if differentiable else "frame" if side else "distance")
     if active and active[-1] != count.numel():
         inverse = torch.argsort(by_need)
         found = tuple(v[inverse] for v in found)
+    if differentiable:
+        found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, side)
     return xs, ys, length, found
 
 
-def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int, active, side: bool = True):
-    """Each pixel's nearest piece among ``idx`` ``(S, K)``: squared distance, and with ``side``
-    also arc-length position and which side (the sign of the cross product).
+def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int, active, want: str = "frame"):
+    """Each pixel's nearest piece among ``idx`` ``(S, K)``.
+
+    ``want`` says what comes back, each ``(S, h, w)``: ``"distance"``, the squared
+    distance; ``"frame"``, also the arc-length position and the side (sign of the
+    cross product); ``"piece"``, the squared distance and the piece's index.
 
     Pieces are scanned in the order of ``idx`` (ascending), a later one winning
     only when strictly closer, as a scan over all pieces would. ``active[k]``
     (non-increasing) says how many leading windows have a ``k``-th candidate.
     """
-    dt = pts.dtype
     K = idx.shape[1]
     if K == 0 or idx.shape[0] == 0:                           # no strokes
         empty = xs.new_zeros((idx.shape[0], ys.shape[-2], xs.shape[-1]))
-        return (empty, empty.clone(), empty.clone()) if side else (empty,)
+        return {"distance": (empty,), "frame": (empty, empty.clone(), empty.clone()),
+                "piece": (empty, empty.long())}[want]
     take = lambda t: t.gather(1, idx).view(-1, K, 1, 1)                   # (S, K, 1, 1)
     ax_k, ay_k = take(pts[:, :-1, 0]), take(pts[:, :-1, 1])
     sx_k, sy_k = take(seg[..., 0]), take(seg[..., 1])
     l_k, start_k = take(seg_len), take(start_at[:, :-1])
-    # The first and last pieces extend past the ends so flat caps can be drawn.
-    inf = torch.tensor(float("inf"), dtype=dt, device=pts.device)
-    ext_lo = torch.where(idx == 0, -inf, 0.0).to(dt).view(-1, K, 1, 1)
-    ext_hi = torch.where(idx == segments - 1, inf, 1.0).to(dt).view(-1, K, 1, 1)
+    lo_k, hi_k = _extensions(idx.view(-1, K, 1, 1), segments, pts.dtype)
 
     best = None
     for k in range(K):
         m = active[k]                                        # windows with a k-th candidate
-        ax, ay, sx, sy, lk = ax_k[:m, k], ay_k[:m, k], sx_k[:m, k], sy_k[:m, k], l_k[:m, k]
         px = xs[:m] if xs.shape[0] > 1 else xs
         py = ys[:m] if ys.shape[0] > 1 else ys
-        dx, dy = px - ax, py - ay                            # (m, 1, w), (m, h, 1)
-        s = dx * (sx / (lk * lk)) + dy * (sy / (lk * lk))    # (m, h, w) position on the piece
-        sc = s.clamp(0, 1)
-        d2 = (dx - sc * sx) ** 2 + (dy - sc * sy) ** 2
-        found = (d2,)
-        if side:
-            along = start_k[:m, k] + torch.clamp(s, ext_lo[:m, k], ext_hi[:m, k]) * lk
-            cross = dx * sy - dy * sx                        # sign: which side of the piece
-            found = (d2, along, cross)
+        d2, along, cross = _to_piece(px, py, ax_k[:m, k], ay_k[:m, k], sx_k[:m, k], sy_k[:m, k], l_k[:m, k],
+                                     start_k[:m, k], lo_k[:m, k], hi_k[:m, k], want == "frame")
+        found = {"distance": (d2,), "frame": (d2, along, cross), "piece": (d2, idx[:m, k].view(-1, 1, 1))}[want]
         if best is None:
-            best = found
+            best = tuple(v.expand_as(d2).contiguous() for v in found)
         else:
             closer = d2 < best[0][:m]
             for kept, new in zip(best, found):
                 kept[:m] = torch.where(closer, new, kept[:m])
     return best
+
+
+def _to_piece(px, py, ax, ay, sx, sy, lk, start, lo, hi, side: bool):
+    """Squared distance from pixels to a piece A + s (sx, sy), s in [0, 1], of length ``lk``
+    starting ``start`` along the centreline; with ``side`` also the pixels' arc-length
+    position (``s`` clamped to ``[lo, hi]``) and cross product (else ``None``)."""
+    dx, dy = px - ax, py - ay                                # (m, 1, w), (m, h, 1) or (m, h, w)
+    s = dx * (sx / (lk * lk)) + dy * (sy / (lk * lk))        # (m, h, w) position on the piece
+    sc = s.clamp(0, 1)
+    d2 = (dx - sc * sx) ** 2 + (dy - sc * sy) ** 2
+    if not side:
+        return d2, None, None
+    along = start + torch.clamp(s, lo, hi) * lk
+    cross = dx * sy - dy * sx                                # sign: which side of the piece
+    return d2, along, cross
+
+
+def _extensions(piece: torch.Tensor, segments: int, dtype):
+    """Clamp range of ``s`` on ``piece``: the first and last pieces extend past the ends (flat caps)."""
+    inf = torch.tensor(float("inf"), dtype=dtype, device=piece.device)
+    return torch.where(piece == 0, -inf, 0.0).to(dtype), torch.where(piece == segments - 1, inf, 1.0).to(dtype)
+
+
+def _at_piece(xs, ys, pts, seg, seg_len, start_at, piece, segments: int, side: bool):
+    """What :func:`_nearest_piece` gives, worked out at a known ``piece`` ``(S, h, w)`` per pixel (differentiable)."""
+    S, h, w = piece.shape
+    flat = piece.reshape(S, -1)
+    at = lambda t: t.gather(1, flat).view(S, h, w)
+    d2, along, cross = _to_piece(xs, ys, at(pts[:, :-1, 0]), at(pts[:, :-1, 1]), at(seg[..., 0]), at(seg[..., 1]),
+                                 at(seg_len), at(start_at[:, :-1]), *_extensions(piece, segments, pts.dtype), side)
+    return (d2, along, cross) if side else (d2,)
 
 
 def _candidate_pieces(pts: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, h: int, w: int):

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from strokes.geometry import centreline, coverage, stroke_boxes, stroke_frame
+from strokes.geometry import centreline, centreline_distance, coverage, stroke_boxes, stroke_frame
 from tests.conftest import make_params
 
 
@@ -51,6 +51,26 @@ class TestStrokeFrame:
     def test_bad_params_shape(self):
         with pytest.raises(ValueError, match=r"expected stroke parameters of shape \(S, 15\), got \(3, 14\)"):
             stroke_frame(torch.zeros(3, 14), (8, 8))
+
+    def test_with_and_without_gradients_the_frame_is_the_same(self):
+        # With gradients the nearest pieces are found without autograd and worked out again.
+        torch.manual_seed(1)
+        p = torch.rand(12, 15, dtype=torch.float64)
+        p[:, 6:8] *= 0.3
+        tops, lefts = torch.randint(-4, 30, (12,)), torch.randint(-4, 40, (12,))
+        for window in (None, (tops, lefts, 14, 18)):
+            with torch.no_grad():
+                plain = stroke_frame(p, (40, 50), window)
+            traced = stroke_frame(p.clone().requires_grad_(True), (40, 50), window)
+            for name in ("along", "across", "dist", "t", "half_width"):
+                assert torch.equal(getattr(plain, name), getattr(traced, name).detach()), name
+            torch.testing.assert_close(centreline_distance(p, (40, 50), window), plain.dist, atol=0, rtol=0)
+
+    def test_gradcheck_frame(self):
+        p = make_params([dict(x0=.21, y0=.43, x1=.52, y1=.31, x2=.77, y2=.61, w0=.3, w2=.2)]).double().requires_grad_()
+        for part in ("along", "across", "half_width"):
+            f = lambda q: getattr(stroke_frame(q, (6, 7)), part)  # noqa: E731
+            assert torch.autograd.gradcheck(f, (p,), eps=1e-6, atol=1e-5), part
 
     def test_gradcheck_distance(self):
         p = make_params([dict(x0=.21, y0=.43, x1=.52, y1=.31, x2=.77, y2=.61)]).double().requires_grad_()
