@@ -72,7 +72,7 @@ class PaintOptions:
 
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
-    steps: int = 45
+    steps: int = 75
     lr: float = 0.15
     max_batch: int = 100
     renderer: str = "auto"
