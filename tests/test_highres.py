@@ -36,9 +36,7 @@ def test_tiled_render_equals_direct_composite(name):
     tiled = render_tensor(s, style, size=150)
     full = direct(s.to_tensor(), style, (97, 150), s.background).clamp(0, 1)
     diff = (tiled - full).abs()
-    # The marker follows the centreline with as many straight pieces as the most
-    # bent stroke of a batch needs (within 0.15 px), so edges may move slightly.
-    assert float(diff.max()) < (0.16 if name == "marker" else 1e-4)
+    assert float(diff.max()) < 1e-4
     assert float(diff.mean()) < 1e-3
 
 

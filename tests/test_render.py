@@ -30,9 +30,7 @@ def test_box_by_box_equals_full_canvas_composite():
     boxed = render_tensor(s, style, size=90)
     fg, alpha = style.rasterize(s.to_tensor(), (60, 90))
     full = composite(fg, alpha, torch.tensor(s.background))
-    # Styles may follow the centreline with fewer straight pieces when drawing
-    # one stroke than a batch (within 0.15 px), so edges can differ slightly.
-    assert float((boxed - full).abs().max()) < 0.16
+    assert float((boxed - full).abs().max()) < 1e-4
     assert float((boxed - full).abs().mean()) < 1e-3
 
 
