@@ -233,7 +233,7 @@ def _extensions(piece: torch.Tensor, segments: int, dtype):
 def _at_piece(xs, ys, pts, seg, seg_len, start_at, piece, segments: int, side: bool):
     """What :func:`_nearest_piece` gives, worked out at a known ``piece`` ``(S, h, w)`` per pixel (differentiable)."""
     S, h, w = piece.shape
-    flat = piece.reshape(S, -1)
+    flat = piece.reshape(S, h * w)
     at = lambda t: t.gather(1, flat).view(S, h, w)
     d2, along, cross = _to_piece(xs, ys, at(pts[:, :-1, 0]), at(pts[:, :-1, 1]), at(seg[..., 0]), at(seg[..., 1]),
                                  at(seg_len), at(start_at[:, :-1]), *_extensions(piece, segments, pts.dtype), side)

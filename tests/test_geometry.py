@@ -66,6 +66,11 @@ class TestStrokeFrame:
                 assert torch.equal(getattr(plain, name), getattr(traced, name).detach()), name
             torch.testing.assert_close(centreline_distance(p, (40, 50), window), plain.dist, atol=0, rtol=0)
 
+    def test_no_strokes(self):
+        for grad in (False, True):
+            f = stroke_frame(torch.zeros(0, 15, requires_grad=grad), (8, 9))
+            assert f.dist.shape == f.along.shape == (0, 8, 9)
+
     def test_gradcheck_frame(self):
         p = make_params([dict(x0=.21, y0=.43, x1=.52, y1=.31, x2=.77, y2=.61, w0=.3, w2=.2)]).double().requires_grad_()
         for part in ("along", "across", "half_width"):
