@@ -176,54 +176,85 @@ class NeuralRenderer(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
+# Floats of warped picture per step of _WarpAndFuse (8 MB): blocks the allocator reuses, without page
+# faults, yet few steps (each op of a step is one parallel region; many small ones suffer on a busy machine).
+CHUNK = 1 << 21
+
+
+def _chunks(strokes: int, per_stroke: int):
+    step = max(1, CHUNK // per_stroke)
+    return [(a, min(a + step, strokes)) for a in range(0, strokes, step)]
+
+
 class _WarpAndFuse(torch.autograd.Function):
     """Warp the local pictures onto the canvas (bilinear) and fuse them into fg and alpha, in one step.
 
     Forward, as plain autograd ops would compute it, with ``placed = grid_sample(pictures, grid)``:
     fg is placed's colour channels; alpha = sigmoid(edge) [x sigmoid(density)] x opacity, where
     the mask logit reads ``-OUTSIDE`` outside the picture. Written by hand because the
-    ``(S, C, h, w)`` tensors dominate the cost (and every new one costs its page faults on a
-    CPU): the mask channels are squashed in place, the backward pass writes every channel's
-    gradient straight into one buffer for ``grid_sample``'s backward (no concatenation, no
-    temporaries), and the gradient of ``theta`` comes from the grid's without building the grid
-    under autograd. Equal to the plain ops to float rounding (``tests/neural``).
+    ``(S, C, h, w)`` tensors dominate the cost, and on a CPU every new large tensor also costs
+    its page faults: strokes go through in chunks (``CHUNK``), whose grid, warped picture and
+    gradient buffers the allocator reuses; only fg, alpha and (for the backward pass) the
+    squashed mask channels are full-size. The backward pass recomputes the grid, writes every
+    channel's gradient straight into one buffer for ``grid_sample``'s backward, and takes the
+    gradient of ``theta`` from the grid's. Equal to the plain ops to float rounding (``tests/neural``).
     """
 
     @staticmethod
     def forward(ctx, pictures, theta, opacity, h, w, edge):
-        grid = affine_grid(theta, h, w)
         shifted = torch.cat([pictures[:, :1] + OUTSIDE, pictures[:, 1:]], 1)  # zero padding then reads -OUTSIDE
-        placed = torch.grid_sampler_2d(shifted, grid, 0, 0, False)   # bilinear, zeros, align_corners=False
+        S, C = shifted.shape[:2]
         lead = 2 if edge else 1                       # mask channels, then the colour
-        squashed = placed[:, :lead]
-        squashed[:, :1] -= OUTSIDE
-        squashed.sigmoid_()                           # sigmoid(edge) [, sigmoid(density)], in place
-        alpha = squashed[:, :1] * squashed[:, 1:2] if edge else squashed * 1
+        fg = shifted.new_empty(S, C - lead, h, w)
+        alpha = shifted.new_empty(S, 1, h, w)
+        keep = any(ctx.needs_input_grad[:3])
+        squashed = shifted.new_empty(S, lead, h, w) if keep else None
+        for a, b in _chunks(S, C * h * w):
+            placed = torch.grid_sampler_2d(shifted[a:b], affine_grid(theta[a:b], h, w), 0, 0, False)
+            fg[a:b] = placed[:, lead:]               # bilinear, zeros padding, align_corners=False
+            sq = squashed[a:b] if keep else placed[:, :lead]
+            placed[:, :1] -= OUTSIDE
+            torch.sigmoid(placed[:, :lead], out=sq)  # sigmoid(edge) [, sigmoid(density)]
+            if edge:
+                torch.mul(sq[:, :1], sq[:, 1:2], out=alpha[a:b])
+            else:
+                alpha[a:b] = sq
         alpha *= opacity
-        ctx.save_for_backward(shifted, grid, squashed, alpha, opacity)
-        return placed[:, lead:], alpha
+        ctx.size = (h, w)
+        ctx.save_for_backward(shifted, theta, squashed, alpha, opacity)
+        return fg, alpha
 
     @staticmethod
     def backward(ctx, grad_fg, grad_alpha):
-        shifted, grid, squashed, alpha, opacity = ctx.saved_tensors
-        lead = squashed.shape[1]
-        grad_placed = alpha.new_empty(alpha.shape[0], shifted.shape[1], *alpha.shape[2:])
-        grad_placed[:, lead:] = grad_fg
-        # d alpha / d logit = alpha (1 - sigmoid(logit)) for each squashed channel; d alpha / d opacity = mask.
-        t = grad_placed[:, :1]
-        if lead == 2:
-            torch.mul(grad_alpha, squashed[:, :1], out=grad_placed[:, 1:2])
-            torch.mul(grad_placed[:, 1:2], squashed[:, 1:2], out=t)
-        else:
-            torch.mul(grad_alpha, squashed, out=t)
-        grad_opacity = t.sum((1, 2, 3), keepdim=True) if ctx.needs_input_grad[2] else None
-        t *= opacity                                  # grad_alpha x alpha
-        if lead == 2:
-            torch.addcmul(t, t, squashed[:, 1:2], value=-1, out=grad_placed[:, 1:2])
-        t.addcmul_(t, squashed[:, :1], value=-1)
-        grad_shifted, grad_grid = torch.ops.aten.grid_sampler_2d_backward(
-            grad_placed, shifted, grid, 0, 0, False, [ctx.needs_input_grad[0], ctx.needs_input_grad[1]])
-        grad_theta = affine_grid_backward(grad_grid) if ctx.needs_input_grad[1] else None
+        shifted, theta, squashed, alpha, opacity = ctx.saved_tensors
+        (h, w), (S, C), lead = ctx.size, shifted.shape[:2], squashed.shape[1]
+        need = ctx.needs_input_grad
+        grad_shifted = torch.empty_like(shifted) if need[0] else None
+        grad_theta = torch.empty_like(theta) if need[1] else None
+        grad_opacity = torch.empty_like(opacity) if need[2] else None
+        for a, b in _chunks(S, C * h * w):
+            sq, ga = squashed[a:b], grad_alpha[a:b]
+            grad = shifted.new_empty(b - a, C, h, w)
+            grad[:, lead:] = grad_fg[a:b]
+            # d alpha / d logit = alpha (1 - sigmoid(logit)) for each squashed channel; d alpha / d opacity = mask.
+            t = grad[:, :1]
+            if lead == 2:
+                torch.mul(ga, sq[:, :1], out=grad[:, 1:2])
+                torch.mul(grad[:, 1:2], sq[:, 1:2], out=t)
+            else:
+                torch.mul(ga, sq, out=t)
+            if need[2]:
+                grad_opacity[a:b] = t.sum((1, 2, 3), keepdim=True)
+            t *= opacity[a:b]                         # grad_alpha x alpha
+            if lead == 2:
+                torch.addcmul(t, t, sq[:, 1:2], value=-1, out=grad[:, 1:2])
+            t.addcmul_(t, sq[:, :1], value=-1)
+            g_shifted, g_grid = torch.ops.aten.grid_sampler_2d_backward(
+                grad, shifted[a:b], affine_grid(theta[a:b], h, w), 0, 0, False, [need[0], need[1]])
+            if need[0]:
+                grad_shifted[a:b] = g_shifted
+            if need[1]:
+                grad_theta[a:b] = affine_grid_backward(g_grid)
         return grad_shifted, grad_theta, grad_opacity, None, None, None
 
 

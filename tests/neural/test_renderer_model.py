@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from strokes.neural import NeuralRenderer, RendererConfig, load_renderer, shipped_renderers
+from strokes.neural import NeuralRenderer, RendererConfig, load_renderer, model, shipped_renderers
 import torch.nn.functional as F
 
 from strokes.geometry import full_window
@@ -128,7 +128,10 @@ class TestFusedWarp:
                                    atol=1e-5, rtol=1e-5)
 
     @pytest.mark.parametrize("edge", [True, False])
-    def test_values_and_gradients(self, strokes, edge):
+    @pytest.mark.parametrize("chunk", [None, 9000])
+    def test_values_and_gradients(self, strokes, edge, chunk, monkeypatch):
+        if chunk:
+            monkeypatch.setattr(model, "CHUNK", chunk)   # 2 strokes a step: several steps
         torch.manual_seed(0)
         r = NeuralRenderer(RendererConfig(picture=(8, 16), channels=(8, 8), hidden=16, edge=edge), style="marker")
         r.double()   # trainable: the nets' weights get gradients too
