@@ -54,6 +54,7 @@ class PencilStyle(Style):
         cover: how much of what was drawn below a stroke's paper hides, in [0, 1]
             (0: strokes only add lead, and a light stroke cannot show over a dark one).
         paper: gray level of that paper, in [0, 1] (best near the canvas' background).
+        shading: how much the gaps between hatching lines fill in for dark tones, in [0, 1].
     """
 
     name = "pencil"
@@ -62,7 +63,7 @@ class PencilStyle(Style):
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
                  decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,
-                 cover: float = 0.8, paper: float = 0.96):
+                 cover: float = 0.8, paper: float = 0.96, shading: float = 0.9):
         super().__init__(seed)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
@@ -71,6 +72,7 @@ class PencilStyle(Style):
         self.spacing = float(spacing)
         self.cover = float(cover)
         self.paper = float(paper)
+        self.shading = float(shading)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
@@ -108,14 +110,19 @@ class PencilStyle(Style):
         deposit = (graphite * (1 + 2.4 * self.grain * (tooth - 0.5))).clamp(0, 1)
 
         color = lerp_color(params, f.t)
+        luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)          # (S, h, w)
         if self.monochrome:
             # Graphite: one gray lead whose density gives the tone.
-            luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1, keepdim=True)
-            lead = torch.full_like(luma, LEAD).expand(-1, 3, -1, -1)
-            density = (1.4 * deposit * (1 - luma[:, 0]) / (1 - LEAD)).clamp(0, 1)
+            lead = torch.full_like(color, LEAD)
+            density = (1.4 * deposit * (1 - luma) / (1 - LEAD)).clamp(0, 1)
         else:
             lead = color * 0.85             # the lead reads a little darker than the tone it stands for
             density = (1.4 * deposit).clamp(0, 1)
+        # Dark tones are shaded in: the gaps between the hatching lines fill with
+        # lead too, the more the darker the tone (still broken by the paper's tooth),
+        # so a drawing reaches deep shadows, not only the gray of open hatching.
+        fill = (self.shading * (1 - luma) ** 2 * press * (1 + 2.4 * self.grain * (tooth - 0.5))).clamp(0, 1)
+        density = 1 - (1 - density) * (1 - fill)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
         sheet = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)         # (S, h, w)
