@@ -62,9 +62,10 @@ class PaintOptions:
     max_batch: most strokes optimized together.
     renderer: what draws strokes while optimizing: ``"style"`` (the style's own
         differentiable reference rasterizer), ``"neural"`` (its trained neural
-        renderer, :func:`strokes.load_renderer`) or ``"auto"`` (the neural renderer
-        for all levels but the last where it is the faster, see :data:`NEURAL_FASTER`;
-        the style itself otherwise). The final picture is always drawn by the style itself.
+        renderer, :func:`strokes.load_renderer`), ``"mixed"`` (the neural renderer
+        for every level but the last, the style for the last) or ``"auto"``
+        (``"mixed"`` for the styles in :data:`NEURAL_FASTER`, ``"style"`` otherwise).
+        The final picture is always drawn by the style itself.
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
     callback: called after every batch with the :class:`Painting` so far.
@@ -269,17 +270,17 @@ class NeuralDrawer:
 
 
 def _optimizing_renderers(choice: str, style, device, levels: int) -> list:
-    """What draws each level while optimizing: the style itself or its neural renderer
-    (see :attr:`PaintOptions.renderer`)."""
-    if choice not in ("auto", "style", "neural"):
-        raise PaintError(f"renderer: expected 'auto', 'style' or 'neural', got {choice!r}")
+    """What draws each level while optimizing (see :attr:`PaintOptions.renderer`)."""
     from .neural import has_renderer, load_renderer
-    if choice == "style" or (choice == "auto" and (style.name not in NEURAL_FASTER or not has_renderer(style.name))):
+
+    if choice not in ("auto", "style", "neural", "mixed"):
+        raise PaintError(f"renderer: expected 'auto', 'style', 'neural' or 'mixed', got {choice!r}")
+    if choice == "auto":
+        choice = "mixed" if style.name in NEURAL_FASTER and has_renderer(style.name) else "style"
+    if choice == "style":
         return [style] * levels
     neural = NeuralDrawer(load_renderer(style.name, device=device), style)
-    if choice == "neural":
-        return [neural] * levels
-    return [neural] * (levels - 1) + [style]
+    return [neural] * levels if choice == "neural" else [neural] * (levels - 1) + [style]
 
 
 def _progress(enabled: bool, total: int, initial: int):

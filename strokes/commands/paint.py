@@ -23,6 +23,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
                         help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
     parser.add_argument("--device", default="auto", metavar="DEV", help="auto, cpu, cuda, ... (default: auto)")
+    parser.add_argument("--renderer", default="auto", choices=("auto", "style", "neural", "mixed"),
+                        help="what draws strokes while optimizing: the style itself, its neural renderer, the "
+                             "neural one for all levels but the last (mixed), or the measured best (default: auto)")
     parser.add_argument("--resume", action="store_true",
                         help="continue from OUTDIR/strokes.json (left by an interrupted run) up to --strokes")
     parser.add_argument("--npz", action="store_true", help="also write OUTDIR/strokes.npz (compact)")
@@ -68,7 +71,7 @@ def run(args) -> int:
         raise ValueError(f"--strokes {args.strokes}: expected a positive number of strokes")
     if args.resume and not checkpoint.exists():
         raise ValueError(f"--resume: {checkpoint} does not exist; nothing to continue from")
-    options = {"background": parse_color(args.background), "checkpoint": checkpoint}
+    options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer}
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
     if args.resume:

@@ -142,7 +142,8 @@ def test_painting_through_the_neural_renderer_gives_the_count_and_the_real_style
 
 
 @pytest.mark.parametrize("choice, expected", [
-    ("style", ["style"] * 4), ("neural", ["neural"] * 4), ("auto", ["neural"] * 3 + ["style"])])
+    ("style", ["style"] * 4), ("neural", ["neural"] * 4), ("mixed", ["neural"] * 3 + ["style"]),
+    ("auto", ["neural"] * 3 + ["style"])])
 def test_where_the_neural_renderer_is_faster_auto_paints_all_but_the_last_level_through_it(monkeypatch, choice, expected):
     import strokes.painter as painter
     from strokes.painter import NeuralDrawer, _optimizing_renderers
