@@ -176,9 +176,10 @@ class NeuralRenderer(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
-# Floats of warped picture per step of _WarpAndFuse (8 MB): blocks the allocator reuses, without page
-# faults, yet few steps (each op of a step is one parallel region; many small ones suffer on a busy machine).
-CHUNK = 1 << 21
+# Floats of warped picture per step of _WarpAndFuse (32 MB; ~100 strokes at 128 x 128): far fewer fresh
+# full-size buffers (page faults), yet few steps: each op of a step is a parallel region, and many small
+# ones wait on each other on a busy machine (measured: 8 MB steps were faster when quiet, slower when busy).
+CHUNK = 1 << 23
 
 
 def _chunks(strokes: int, per_stroke: int):
