@@ -38,10 +38,15 @@ SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
-# Styles whose neural renderer is faster than their reference rasterizer while painting
-# (measured per level, see docs/gallery.md). With renderer="auto" these paint every level but
-# the last through it; the last, finest level is painted by the style itself over the canvas as
-# the style really draws it, so the renderer's small errors are painted over, not left in.
+# Styles painted with renderer="mixed" when renderer="auto": their neural renderer for every
+# level but the last, the style itself for the last, finest level (over the canvas as the style
+# really draws it, so the renderer's small errors are painted over). Measured with
+# `python -m strokes.bench drawers --image chelsea.png` (one thread): the neural renderer is
+# faster per batch at the broad levels for oil, watercolor and pencil (up to 2x for watercolor),
+# slower at the last level and for marker and tape; but mixed paintings come out worse (chelsea,
+# oil 27.29 dB / SSIM 0.675 in 17.7 s against 27.91 / 0.695 in 20.0 s; watercolor 27.19 / 0.664
+# in 29.5 s against 28.00 / 0.701 in 33.3 s; pencil 21.02 / 0.261 against 22.34 / 0.348), and
+# more optimizer steps do not win it back. So no style is painted through it by default.
 NEURAL_FASTER: frozenset = frozenset()
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
