@@ -159,6 +159,10 @@ class NeuralRenderer(nn.Module):
         per stroke), exactly the crop of the full drawing.
         """
         check_params(params)
+        if len(params) == 0:                 # no strokes: empty pictures, still part of the graph
+            _, _, h, w = window if window is not None else (0, 0, *size)
+            nothing = params[:, :1, None, None] * 0
+            return nothing.expand(0, 3, int(h), int(w)), nothing.expand(0, 1, int(h), int(w))
         dtype = params.dtype
         p = params.float()
         pictures, frame = self.pictures(p, size)

@@ -193,3 +193,13 @@ def test_renderer_stands_in_for_rasterize(renderer, strokes):
     from strokes.rendering import paint_layers
     canvas = paint_layers(torch.ones(3, 40, 40), strokes, renderer)
     assert canvas.shape == (3, 40, 40) and torch.isfinite(canvas).all()
+
+
+def test_no_strokes(renderer):
+    p = torch.zeros(0, 15, requires_grad=True)
+    fg, alpha = renderer(p, (20, 30))
+    assert fg.shape == (0, 3, 20, 30) and alpha.shape == (0, 1, 20, 30)
+    (fg.sum() + alpha.sum()).backward()
+    assert p.grad.shape == (0, 15)
+    fg, alpha = renderer(p, (20, 30), window=(torch.zeros(0), torch.zeros(0), 8, 9))
+    assert fg.shape == (0, 3, 8, 9) and alpha.shape == (0, 1, 8, 9)
