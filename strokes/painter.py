@@ -78,7 +78,7 @@ class PaintOptions:
 
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
-    steps: int = 75
+    steps: int = 60
     lr: float = 0.15
     max_batch: int = 100
     renderer: str = "auto"

@@ -93,7 +93,7 @@ def batch_loss(params, canvas, target, style, background, ot_weight: float, layo
 
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
-                   background, ot_weight: float = 0.1, steps: int = 75, lr: float = 0.15):
+                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
