@@ -42,11 +42,11 @@ REACH = 0.45        # a control point may move this many stroke lengths from whe
 # level but the last, the style itself for the last, finest level (over the canvas as the style
 # really draws it, so the renderer's small errors are painted over). Measured with
 # `python -m strokes.bench drawers --image chelsea.png` (one thread): the neural renderer is
-# faster per batch at the broad levels for oil, watercolor and pencil (up to 2x for watercolor),
-# slower at the last level and for marker and tape; but mixed paintings come out worse (chelsea,
-# oil 27.29 dB / SSIM 0.675 in 17.7 s against 27.91 / 0.695 in 20.0 s; watercolor 27.19 / 0.664
-# in 29.5 s against 28.00 / 0.701 in 33.3 s; pencil 21.02 / 0.261 against 22.34 / 0.348), and
-# more optimizer steps do not win it back. So no style is painted through it by default.
+# faster per batch at the broad levels for oil and watercolor (up to 2x for watercolor), not at
+# the last level, and not for marker, pencil and tape; but mixed paintings come out worse
+# (chelsea, oil 27.26 dB / SSIM 0.678 in 16.0 s against 27.56 / 0.686 in 16.7 s; watercolor
+# 27.19 / 0.666 in 16.9 s against 28.09 / 0.706 in 25.2 s), and more optimizer steps do not win
+# it back. So no style is painted through it by default.
 NEURAL_FASTER: frozenset = frozenset()
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
