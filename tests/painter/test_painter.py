@@ -158,3 +158,12 @@ def test_where_the_neural_renderer_is_faster_auto_paints_all_but_the_last_level_
     assert _optimizing_renderers("auto", style, "cpu", 1) == [style]
     monkeypatch.setattr(painter, "NEURAL_FASTER", frozenset())
     assert _optimizing_renderers("auto", style, "cpu", 4) == [style] * 4
+
+
+def test_auto_paints_watercolor_mixed_and_oil_with_the_style_itself():
+    from strokes.painter import NeuralDrawer, _optimizing_renderers
+    from strokes.registry import get_style
+
+    water = _optimizing_renderers("auto", get_style("watercolor"), "cpu", 4)
+    assert [isinstance(d, NeuralDrawer) for d in water] == [True, True, True, False]
+    assert not any(isinstance(d, NeuralDrawer) for d in _optimizing_renderers("auto", get_style("oil"), "cpu", 4))
