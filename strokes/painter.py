@@ -43,8 +43,9 @@ REACH = 0.45        # a control point may move this many stroke lengths from whe
 # really draws it, so the renderer's small errors are painted over). Measured with
 # `python -m strokes.bench drawers --image chelsea.png` (one thread): the neural renderer is
 # faster per batch at the broad levels for oil and watercolor (up to 2x for watercolor), not at
-# the last level, and not for marker, pencil and tape. Watercolor paints a third faster mixed
-# (chelsea 16.9 s against 25.2 s), for 27.19 dB / SSIM 0.666 against 28.09 / 0.706; oil would
+# the last level, and not for marker, pencil and tape. Watercolor paints 15-35% faster mixed
+# (chelsea 16.9 s against 25.2 s; the gallery 21-25 s against 25-32 s) for 0.6-0.9 dB less
+# (chelsea 27.19 dB / SSIM 0.666 against 28.09 / 0.706); oil would
 # gain 4% (16.0 s against 16.7 s) for 27.26 / 0.678 against 27.56 / 0.686, not worth it.
 # renderer="style" gives the best picture for any style.
 NEURAL_FASTER: frozenset = frozenset({"watercolor"})
