@@ -38,17 +38,6 @@ SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
-# Styles painted with renderer="mixed" when renderer="auto": their neural renderer for every
-# level but the last, the style itself for the last, finest level (over the canvas as the style
-# really draws it, so the renderer's small errors are painted over). Measured with
-# `python -m strokes.bench drawers --image chelsea.png` (one thread): the neural renderer is
-# faster per batch at the broad levels for oil and watercolor (up to 2x for watercolor), not at
-# the last level, and not for marker, pencil and tape. Watercolor paints 15-35% faster mixed
-# (chelsea 16.9 s against 25.2 s; the gallery 21-25 s against 25-32 s) for 0.6-0.9 dB less
-# (chelsea 27.19 dB / SSIM 0.666 against 28.09 / 0.706); oil would
-# gain 4% (16.0 s against 16.7 s) for 27.26 / 0.678 against 27.56 / 0.686, not worth it.
-# renderer="style" gives the best picture for any style.
-NEURAL_FASTER: frozenset = frozenset({"watercolor"})
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
 
@@ -70,7 +59,7 @@ class PaintOptions:
         differentiable reference rasterizer), ``"neural"`` (its trained neural
         renderer, :func:`strokes.load_renderer`), ``"mixed"`` (the neural renderer
         for every level but the last, the style for the last) or ``"auto"``
-        (``"mixed"`` for the styles in :data:`NEURAL_FASTER`, ``"style"`` otherwise).
+        (the style's :attr:`~strokes.style.Style.paint_renderer`, when it has a neural renderer).
         The final picture is always drawn by the style itself.
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
@@ -269,7 +258,8 @@ class NeuralDrawer:
     """A neural renderer behind the :meth:`~strokes.style.Style.rasterize` interface, with the style's reach."""
 
     def __init__(self, renderer, style):
-        self.renderer, self.reach, self.name = renderer, getattr(style, "reach", 1.0), style.name
+        self.renderer, self.reach, self.name = renderer, style.reach, style.name
+        self.paint_path = style.paint_path
 
     def rasterize(self, params, size, window=None):
         return self.renderer(params, size, window=window)
@@ -282,7 +272,7 @@ def _optimizing_renderers(choice: str, style, device, levels: int) -> list:
     if choice not in ("auto", "style", "neural", "mixed"):
         raise PaintError(f"renderer: expected 'auto', 'style', 'neural' or 'mixed', got {choice!r}")
     if choice == "auto":
-        choice = "mixed" if style.name in NEURAL_FASTER and has_renderer(style.name) else "style"
+        choice = style.paint_renderer if has_renderer(style.name) else "style"
     if choice == "style":
         return [style] * levels
     neural = NeuralDrawer(load_renderer(style.name, device=device), style)

@@ -49,7 +49,7 @@ def paint_layers(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Ten
 def _paint_boxes(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Tensor:
     """One stroke at a time, each within its box (differentiable)."""
     size = tuple(canvas.shape[-2:])
-    boxes = stroke_boxes(params, size, reach=getattr(style, "reach", 1.0)).tolist()
+    boxes = stroke_boxes(params, size, reach=style.reach).tolist()
     for i, (top, left, bottom, right) in enumerate(boxes):
         if bottom <= top or right <= left:
             continue

@@ -22,13 +22,30 @@ class Style(abc.ABC):
     """Base class of every style, built-in or plugin.
 
     Subclasses set ``name`` and ``description`` and implement :meth:`rasterize`.
-    ``reach`` says how far paint may spread past the nominal half width (1.0 =
-    not at all); the library uses it to draw each stroke only inside its box.
+    What a style can do is said here, as class attributes with defaults, so a
+    plugin says it the same way as a built-in:
+
+    * ``reach``: how far paint may spread past the nominal half width (1.0 = not
+      at all); the library draws each stroke only inside the box this gives.
+    * ``textured``: the look varies with ``seed`` (noise, grain); a flat style's
+      pictures are the same for every seed.
+    * ``svg_shape``: how :func:`strokes.export_svg` draws a stroke: ``"outline"``
+      (tapered outline, the default), ``"constant"`` (one constant width and
+      colour) or ``"strip"`` (a straight strip from P0 to P2).
+    * ``paint_renderer``: what draws the strokes while painting with
+      ``renderer="auto"``: ``"style"`` (this rasterizer) or ``"mixed"`` (the
+      style's neural renderer for the broad levels, this rasterizer for the
+      last); ``python -m strokes.bench drawers`` measures which is faster.
+    * :meth:`paint_path`: the centreline the paint actually follows (tape lies
+      straight whatever P1), used to plan where a stroke is drawn.
     """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reach: ClassVar[float] = 1.0
+    textured: ClassVar[bool] = False
+    svg_shape: ClassVar[str] = "outline"
+    paint_renderer: ClassVar[str] = "style"
 
     def __init__(self, seed: int = 0):
         self.seed = int(seed)
@@ -53,6 +70,11 @@ class Style(abc.ABC):
             same dtype and device as ``params``. Deterministic for a given seed;
             the same pixel gets the same value whichever window it is drawn in.
         """
+
+    @staticmethod
+    def paint_path(params: torch.Tensor) -> torch.Tensor:
+        """The strokes ``(S, 15)`` as their paint lies; the stored strokes themselves by default."""
+        return params
 
     # -- options ------------------------------------------------------------
     @classmethod

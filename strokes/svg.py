@@ -34,7 +34,6 @@ import torch
 from .atomic import write_bytes
 from .strokeset import StrokeSet
 
-SHAPES = {"marker": "constant", "tape": "strip"}  # every other style: "outline"
 PIECES = 24  # straight pieces of an outline side (the raster follows 16)
 
 
@@ -67,7 +66,7 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
     if not isinstance(stroke_set, StrokeSet):
         raise ValueError(f"expected a StrokeSet, got {type(stroke_set).__name__}")  # noqa: TRY004 (bad input: ValueError)
     name, opacity_factor, color_factor = flat_look(style)
-    shape = SHAPES.get(name, "outline")
+    shape = _shape(style)
     W, H = stroke_set.width, stroke_set.height
     if size is None:
         dw, dh = W, H
@@ -108,6 +107,18 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
                    f'fill="{_hex(np.asarray(stroke_set.background))}"/>')
     out += ['<g id="strokes">', *body, "</g>", "</svg>", ""]
     return "\n".join(out)
+
+
+def _shape(style) -> str:
+    """The style's :attr:`~strokes.style.Style.svg_shape` (``"outline"`` for plain flat strokes)."""
+    if style is None:
+        return "outline"
+    from .registry import get_style
+    shape = get_style(style).svg_shape
+    if shape not in ("outline", "constant", "strip"):
+        raise ValueError(f"style {get_style(style).name!r}: svg_shape must be 'outline', 'constant' or 'strip', "
+                         f"got {shape!r}")
+    return shape
 
 
 def flat_look(style) -> tuple[str, float, float]:

@@ -123,8 +123,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
     stops = sorted({int(s) for s in stops})
     S = params.shape[0]
     # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1).
-    path = getattr(style, "paint_path", None)
-    stroke, ty, tx, boxes = plan_tiles(path(params) if path else params, size, getattr(style, "reach", 1.0), tile)
+    stroke, ty, tx, boxes = plan_tiles(style.paint_path(params), size, style.reach, tile)
     per_batch = max(1, (batch_pixels or BATCH_PIXELS) // (tile * tile))
     ramp = torch.arange(tile, device=grid.device)
     # Where each stroke's tiles end in the plan, to cut compositing at the stops.

@@ -27,6 +27,7 @@ class MarkerStyle(Style):
     name = "marker"
     description = "flat translucent felt-tip ink, constant width, rounded ends; overlaps darken"
     reach = 1.0
+    svg_shape = "constant"
 
     def __init__(self, seed: int = 0, ink: float = 0.75, rim: float = 0.12):
         super().__init__(seed)

@@ -51,6 +51,7 @@ class OilStyle(Style):
     name = "oil"
     description = "opaque oil paint: bristle streaks along the stroke, impasto light and shade, dry ragged tail"
     reach = 1.2  # ragged edges: up to 5% (wobble) + 15% (bristle clumps) past the half width
+    textured = True
 
     def __init__(self, seed: int = 0, bristles: float = 0.15, impasto: float = 0.6,
                  dry: float = 0.6, light: float = 135.0):

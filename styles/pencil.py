@@ -60,6 +60,7 @@ class PencilStyle(Style):
     name = "pencil"
     description = "graphite pencil: hatched lines with paper grain, darker where pressed, optional monochrome"
     reach = 1.0
+    textured = True
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
                  decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,

@@ -24,6 +24,7 @@ class TapeStyle(Style):
     name = "tape"
     description = "flat rectangular strips of tape from P0 to P2, crisp edges, flat colour"
     reach = 1.0
+    svg_shape = "strip"
 
     def __init__(self, seed: int = 0, sheen: float = 0.0):
         super().__init__(seed)

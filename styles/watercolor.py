@@ -33,6 +33,8 @@ class WatercolorStyle(Style):
     name = "watercolor"
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
     reach = 1.9  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
+    textured = True
+    paint_renderer = "mixed"  # faster per batch at the broad levels: see docs/benchmarks.md (bench drawers)
 
     def __init__(self, seed: int = 0, wash: float = 0.4, pooling: float = 0.45,
                  granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):

@@ -123,7 +123,7 @@ class TestDiscovery:
         assert names == BUILTINS
         assert warned == ["style plugin 'oil = fake_strokes_plugin:CrayonStyle' ignored: "
                           "the name 'oil' is already taken by a built-in style"]
-        assert style_class("oil").__module__ == "styles.oil"
+        assert style_class("oil").__module__ == "strokes.styles.oil"
 
     def test_two_plugins_with_one_name(self, plugins):
         plugins(ep("crayon", "fake_strokes_plugin:CrayonStyle"), ep("crayon", "fake_strokes_plugin:NotAStyle"))
@@ -192,3 +192,23 @@ def test_cli_lists_plugins_and_reports_broken_ones_in_one_line(plugins, capsys):
     assert captured.err.splitlines() == [
         "strokes: warning: style plugin 'broken = no_such_module_anywhere:X' failed to load: "
         "ModuleNotFoundError: No module named 'no_such_module_anywhere'"]
+
+
+def test_a_users_own_styles_py_does_not_shadow_the_built_ins(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "styles.py").write_text("raise ImportError('this is the user\\'s own styles.py')\n")
+    out = subprocess.run([sys.executable, "-c", "import strokes; print(strokes.get_style('oil').name)"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "oil", out.stderr
+
+
+def test_setup_cfg_lists_every_package():
+    import configparser
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    listed = set(cfg["options"]["packages"].split())
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "strokes").rglob("__init__.py")}
+    assert found | {"strokes.styles"} <= listed, f"add to setup.cfg's packages: {sorted(found - listed)}"

@@ -37,7 +37,7 @@ def reference(style: Style, params: torch.Tensor, size: int):
     S = params.shape[0]  # strokes
     fg = params.new_zeros(S, 3, size, size)
     alpha = params.new_zeros(S, 1, size, size)
-    boxes = stroke_boxes(params, (size, size), reach=getattr(style, "reach", 1.0)).tolist()
+    boxes = stroke_boxes(params, (size, size), reach=style.reach).tolist()
     with torch.no_grad():
         for i, (top, left, bottom, right) in enumerate(boxes):
             if bottom > top and right > left:
@@ -147,7 +147,7 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
     else:
         with torch.random.fork_rng(devices=[]):   # seeded initial weights; the caller's RNG is left alone
             torch.manual_seed(seed)
-            renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=getattr(style, "reach", 1.0))
+            renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=style.reach)
     renderer.train_size = size
     renderer.to(device).train()
     optimizer = torch.optim.Adam(renderer.parameters(), lr=lr)

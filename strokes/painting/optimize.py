@@ -99,7 +99,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
     size = tuple(canvas.shape[-2:])
-    layout = WindowLayout(*bounds.windows(size, getattr(style, "reach", 1.0)), size)
+    layout = WindowLayout(*bounds.windows(size, style.reach), size)
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))

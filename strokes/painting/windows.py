@@ -104,7 +104,7 @@ def draw_strokes(canvas: torch.Tensor, params: torch.Tensor, style, budget: int 
     H, W = canvas.shape[-2:]
     if len(params) == 0:
         return canvas
-    boxes = stroke_boxes(params, (H, W), reach=getattr(style, "reach", 1.0))
+    boxes = stroke_boxes(params, (H, W), reach=style.reach)
     heights = (boxes[:, 2] - boxes[:, 0]).clamp(min=1).tolist()
     widths = (boxes[:, 3] - boxes[:, 1]).clamp(min=1).tolist()
     with torch.no_grad():

@@ -4,7 +4,7 @@ import torch
 from strokes.compositing import composite
 from strokes.painting.windows import WindowLayout, draw_strokes, lay_windows
 from strokes.rendering import paint_layers
-from styles.marker import MarkerStyle
+from strokes.styles.marker import MarkerStyle
 
 
 def full_layers(fg, a, tops, lefts, H, W, pad=20):
