@@ -8,6 +8,7 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * drawing:        render, composite
 * images in:      load_image
 * painting:       paint, Painting, load_renderer, train_renderer
+* tracing:        trace, Drawing (line art to clean strokes)
 * outputs:        frames, animate, export_svg
 """
 from importlib import import_module
@@ -25,6 +26,7 @@ _WHERE = {
     "composite": "compositing",
     "load_image": "images", "ImageError": "images",
     "paint": "painter", "Painting": "painter",
+    "trace": "tracer", "Drawing": "tracer",
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
     "export_svg": "svg",
