@@ -72,8 +72,8 @@ class TraceOptions:
 
     min_length: float = 8.0
     background: "str | Sequence[float]" = (1.0, 1.0, 1.0)
-    refine_steps: int = 25
-    refine_size: int = 640
+    refine_steps: int = 10
+    refine_size: int = 256
     ot_weight: float = 0.1
 
 
@@ -89,12 +89,13 @@ class Drawing(Painting):
         """Write ``drawing.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
         from .atomic import save_image
         from .files import save
+        image = self.image                  # drawn before anything is written
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         save(self.strokes, out / "strokes.json")
         if npz:
             save(self.strokes, out / "strokes.npz")
-        save_image(self.image, out / "drawing.png")
+        save_image(image, out / "drawing.png")
         return out
 
     def __repr__(self) -> str:

@@ -29,14 +29,14 @@ def _disk(radius: int) -> torch.Tensor:
 
 def paper_colour(image: torch.Tensor, reach: int = 12) -> torch.Tensor:
     """The paper under the lines, ``(3, H, W)`` in [0, 1]: a closing that removes dark
-    features thinner than about ``2 reach`` pixels (worked out at a quarter size), smoothed."""
+    features thinner than about ``2 reach`` pixels (worked out at an eighth of the size), smoothed."""
     import kornia
 
     H, W = image.shape[-2:]
-    factor = max(1, min(4, min(H, W) // 32))
+    factor = max(1, min(8, min(H, W) // 32))
     small = F.avg_pool2d(image[None], factor, ceil_mode=True) if factor > 1 else image[None]
     k = max(1, round(reach / factor))
-    closed = kornia.morphology.closing(small, _disk(k), engine="convolution")
+    closed = kornia.morphology.closing(small, _disk(k), engine="unfold")
     closed = kornia.filters.gaussian_blur2d(closed, (2 * k + 1, 2 * k + 1), (k / 2 + 0.5, k / 2 + 0.5),
                                             border_type="replicate")
     return F.interpolate(closed, size=(H, W), mode="bilinear", align_corners=False)[0].clamp(0, 1)

@@ -97,6 +97,8 @@ def join_continuing(pieces: list, gap: float, angle: float, tolerance: float) ->
     best fits first, until none is left."""
     pieces = list(pieces)
     cos = np.cos(np.radians(angle))
+    fits: dict = {}                                       # (piece, end, piece, end) -> (ctrl, err)
+    alive = list(pieces)                                  # every piece keyed in ``fits`` stays alive (ids unique)
     while len(pieces) > 1:
         ends = [e for p in pieces for e in _ends(p)]
         pos = np.array([e[0] for e in ends])
@@ -112,9 +114,12 @@ def join_continuing(pieces: list, gap: float, angle: float, tolerance: float) ->
             gap_v = pb - pa
             if np.linalg.norm(gap_v) > 1.0 and float(da @ gap_v) < 0.5 * np.linalg.norm(gap_v):
                 continue                                   # side by side, not end to end
-            first = pieces[i].points() if ei == 1 else pieces[i].points()[::-1]
-            second = pieces[j].points() if ej == 0 else pieces[j].points()[::-1]
-            ctrl, err = fit_quadratic(np.concatenate([first, second]))
+            key = (id(pieces[i]), ei, id(pieces[j]), ej)
+            if key not in fits:
+                first = pieces[i].points() if ei == 1 else pieces[i].points()[::-1]
+                second = pieces[j].points() if ej == 0 else pieces[j].points()[::-1]
+                fits[key] = fit_quadratic(np.concatenate([first, second]))
+            ctrl, err = fits[key]
             if err <= tolerance and (best is None or err < best[0]):
                 best = (err, i, j, ctrl)
         if best is None:
@@ -122,6 +127,7 @@ def join_continuing(pieces: list, gap: float, angle: float, tolerance: float) ->
         _, i, j, ctrl = best
         keep = pieces[i] if (pieces[i].path, pieces[i].index) <= (pieces[j].path, pieces[j].index) else pieces[j]
         merged = Piece(ctrl, keep.path, keep.index)
+        alive.append(merged)
         pieces = [p for k, p in enumerate(pieces) if k not in (i, j)] + [merged]
     return pieces
 

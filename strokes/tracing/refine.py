@@ -57,7 +57,7 @@ def _chunks(extent: torch.Tensor, budget: int) -> list:
 
 
 def refine(params: torch.Tensor, target: torch.Tensor, style, background, reach: float = 2.0,
-           steps: int = 25, lr: float = 0.08, ot_weight: float = 0.1, budget: int = 1 << 18) -> torch.Tensor:
+           steps: int = 10, lr: float = 0.15, ot_weight: float = 0.1, budget: int = 1 << 18) -> torch.Tensor:
     """Settle strokes ``(S, 15)`` (canvas-relative) on ``target`` ``(3, H, W)`` in [0, 1].
 
     Args:
