@@ -68,6 +68,7 @@ class TraceOptions:
     refine_steps: optimizer steps of the refinement (0: strokes as found on the skeleton).
     refine_size: longest side, in pixels, of the canvas the refinement works on.
     ot_weight: weight of the optimal-transport loss next to the pixel loss while refining.
+    max_pixels: larger images are refused (before they are decoded).
     """
 
     min_length: float = 8.0
@@ -75,6 +76,7 @@ class TraceOptions:
     refine_steps: int = 10
     refine_size: int = 256
     ot_weight: float = 0.1
+    max_pixels: int = 50_000_000
 
 
 class Drawing(Painting):
@@ -165,7 +167,7 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
         style = default_style()
     drawer = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
-    source = load_image(image)
+    source = load_image(image, max_pixels=int(opts.max_pixels))
     longest = max(source.shape[1:])
     H, W = canvas_size(source.shape[2], source.shape[1], min(MAX_SIDE, longest) if size is None else int(size))
     page = resize(source, (H, W))

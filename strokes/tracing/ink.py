@@ -69,7 +69,8 @@ class Ink:
 
     strength: ``(H, W)`` float tensor in [0, 1]; mask: ``(H, W)`` bool numpy array
     (the lines, specks dropped); paper: ``(3, H, W)``; threshold: the strength
-    that counts as ink; cover: fraction of the page under ink; width: median
+    that counts as ink; cover: fraction of the page clearly not paper (a photo's
+    shapes count, a shadow on the scan does not); width: median
     line width in pixels (0 for an empty page).
     """
 
@@ -105,7 +106,7 @@ def ink_mask(image: torch.Tensor, close: int = 1, min_length: float = 6.0) -> In
     from skimage.filters import apply_hysteresis_threshold
 
     paper = paper_colour(image)
-    strength = ink_strength(image, paper)
+    strength = _less_grain(ink_strength(image, paper))
     smooth = kornia.filters.gaussian_blur2d(strength[None, None], (5, 5), (0.8, 0.8), border_type="reflect")[0, 0]
     high = NOISE_FLOOR
     if float(smooth.max()) > NOISE_FLOOR:
@@ -118,13 +119,34 @@ def ink_mask(image: torch.Tensor, close: int = 1, min_length: float = 6.0) -> In
     if mask.any():
         mask = _fill_pinholes(mask, area=max(4, (2 * close + 1) ** 2))
         mask = _drop_specks(mask, min_length)
-    cover = float(mask.mean())
+    cover = _cover(image, paper)
     width = 0.0
     if mask.any():
         from skimage.morphology import skeletonize
         dist = ndimage.distance_transform_edt(mask)
         width = float(2 * np.median(dist[skeletonize(mask)]) - 1) if mask.any() else 0.0
     return Ink(strength, mask, paper, high, cover, max(width, 1.0) if mask.any() else 0.0)
+
+
+def _cover(image: torch.Tensor, paper: torch.Tensor, level: float = 0.2) -> float:
+    """Share of the page that is clearly not paper, against the paper smoothed over a sixteenth
+    of the page: a shadow stays paper, the light and dark regions of a photo do not."""
+    import kornia
+
+    H, W = image.shape[-2:]
+    sigma = max(H, W) / 16
+    k = min(2 * int(2 * sigma) + 1, 2 * (min(H, W) // 2) - 1)
+    smooth = kornia.filters.gaussian_blur2d(paper[None], (k, k), (sigma, sigma), border_type="replicate")[0]
+    return float((ink_strength(image, smooth) > level).float().mean())
+
+
+def _less_grain(strength: torch.Tensor) -> torch.Tensor:
+    """Strength less the paper's own grain: the paper estimate is the grain's upper envelope, so
+    most of the page reads a little inked; its median and spread (most pixels are paper) are taken off."""
+    sample = strength.flatten()[::max(1, strength.numel() // 100_000)]
+    base = sample.median()
+    spread = 1.4826 * (sample - base).abs().median()
+    return (strength - base - 3 * spread).clamp(0, 1)
 
 
 def binary_closing(mask: np.ndarray, radius: int) -> np.ndarray:

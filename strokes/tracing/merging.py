@@ -48,7 +48,7 @@ class Merging:
 
     @classmethod
     def for_lines(cls, width: float, simplify: float) -> "Merging":
-        return cls(beside=0.6 * width + 1.0 + 3.0 * simplify, gap=1.0 + width + 10.0 * simplify,
+        return cls(beside=0.6 * width + 1.0 + 5.0 * simplify, gap=1.0 + width + 10.0 * simplify,
                    angle=15.0 + 25.0 * simplify, tolerance=1.0 + 0.25 * width + 2.5 * simplify)
 
 

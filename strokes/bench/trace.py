@@ -1,0 +1,120 @@
+"""Benchmark of the tracer: ``python -m strokes.bench trace [--sketches N] [--big] [--no-potrace]``.
+
+Synthetic rough sketches with known clean strokes (:mod:`strokes.tracing.synthetic`:
+two or three jittered passes per line, specks, paper grain, blur) at 640 x 480,
+in pencil, black ink and coloured pens. Each is traced and scored: precision and
+recall of centreline points within 3 px of the true lines, strokes over the true
+number, wall and CPU time. Side by side in the same run, potrace (``potrace --svg``,
+the Debian package; skipped when absent) on the same images, its outlines taken as
+lines: its path count and the same precision and recall. ``--big`` adds one sketch
+at 2,048 px. Peak memory is that of this process (an upper bound for one trace).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+KINDS = ("pencil", "ink", "colour")
+WITHIN = 3.0
+
+
+def potrace_lines(gray: np.ndarray, workdir: Path) -> list | None:
+    """potrace's outlines of a ``(H, W)`` image in [0, 1] as ``(n, 2)`` point lists in pixels (None: no potrace)."""
+    import vpype
+    from PIL import Image
+
+    if shutil.which("potrace") is None:
+        return None
+    src, svg = workdir / "page.pgm", workdir / "page.svg"
+    Image.fromarray((gray * 255 + 0.5).astype(np.uint8), "L").save(src)
+    subprocess.run(["potrace", "--svg", "-o", str(svg), str(src)], check=True, capture_output=True)
+    lines, width, _ = vpype.read_svg(str(svg), quantization=0.5)
+    scale = gray.shape[1] / width                     # potrace writes points; vpype reads them as CSS pixels
+    return [np.stack([line.real, line.imag], 1) * scale for line in lines]
+
+
+def _score(found, truth):
+    from strokes.tracing.synthetic import centreline_scores
+    return centreline_scores(found, truth, WITHIN)
+
+
+def run_one(sketch, workdir: Path, with_potrace: bool) -> dict:
+    import torch
+
+    from strokes.tracer import trace
+    from strokes.tracing.synthetic import stroke_lines
+
+    image = sketch.image.astype(np.float32)
+    wall, cpu = time.perf_counter(), time.process_time()
+    drawing = trace(torch.from_numpy(image).permute(2, 0, 1), progress=False)
+    row = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+           "true": len(sketch.strokes), "ours": len(drawing.strokes)}
+    row["P"], row["R"] = _score(stroke_lines(drawing.strokes), sketch.lines)
+    if with_potrace:
+        t = time.perf_counter()
+        outlines = potrace_lines(image.mean(2), workdir)
+        if outlines is not None:
+            row["potrace"] = len(outlines)
+            row["pP"], row["pR"] = _score(outlines, sketch.lines)
+            row["ptime"] = time.perf_counter() - t
+    return row
+
+
+def main(argv) -> int:
+    import torch
+
+    from strokes.bench.common import machine, peak_memory_mb
+    from strokes.tracing.synthetic import rough_sketch
+
+    ap = argparse.ArgumentParser(prog="python -m strokes.bench trace", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sketches", type=int, default=6, help="sketches at 640 x 480 (default: 6, kinds in turn)")
+    ap.add_argument("--big", action="store_true", help="also one sketch at 2,048 x 1,536")
+    ap.add_argument("--no-potrace", action="store_true", help="leave potrace out")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    with_potrace = not args.no_potrace and shutil.which("potrace") is not None
+    print(f"# tracer benchmark: {machine()}")
+    if not args.no_potrace and not with_potrace:
+        print("# potrace not found (apt-get install potrace): its columns are left out")
+    head = f"{'sketch':<16} {'true':>4} | {'ours':>4} {'x true':>6} {'P@3px':>6} {'R@3px':>6} {'wall s':>6} {'cpu s':>6}"
+    if with_potrace:
+        head += f" | {'potrace':>7} {'x true':>6} {'P@3px':>6} {'R@3px':>6}"
+    print(head)
+    rows = []
+    jobs = [(k, KINDS[k % len(KINDS)], 640, 480) for k in range(args.sketches)]
+    if args.big:
+        jobs.append((100, "pencil", 2048, 1536))
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed, kind, w, h in jobs:
+            sketch = rough_sketch(seed=seed, width=w, height=h, ink=kind)
+            r = run_one(sketch, Path(tmp), with_potrace)
+            r["name"], r["big"] = f"{kind} {seed} {w}x{h}" if w != 640 else f"{kind} {seed}", w != 640
+            rows.append(r)
+            line = (f"{r['name']:<16} {r['true']:>4} | {r['ours']:>4} {r['ours'] / r['true']:>6.2f} {r['P']:>6.3f} "
+                    f"{r['R']:>6.3f} {r['wall']:>6.2f} {r['cpu']:>6.2f}")
+            if "potrace" in r:
+                line += f" | {r['potrace']:>7} {r['potrace'] / r['true']:>6.2f} {r['pP']:>6.3f} {r['pR']:>6.3f}"
+            print(line, flush=True)
+    small = [r for r in rows if not r["big"]]
+    if small:
+        med = lambda key: statistics.median(r[key] for r in small)  # noqa: E731
+        line = (f"{'median 640x480':<16} {med('true'):>4.0f} | {med('ours'):>4.0f} "
+                f"{statistics.median(r['ours'] / r['true'] for r in small):>6.2f} {med('P'):>6.3f} {med('R'):>6.3f} "
+                f"{med('wall'):>6.2f} {med('cpu'):>6.2f}")
+        if with_potrace and all("potrace" in r for r in small):
+            line += (f" | {med('potrace'):>7.0f} {statistics.median(r['potrace'] / r['true'] for r in small):>6.2f} "
+                     f"{med('pP'):>6.3f} {med('pR'):>6.3f}")
+        print(line)
+        worst = min(min(r["P"], r["R"]) for r in small)
+        print(f"# worst precision or recall: {worst:.3f}; most strokes over true: "
+              f"{max(r['ours'] / r['true'] for r in small):.2f}")
+    print(f"# peak memory of this process: {peak_memory_mb():.0f} MiB")
+    return 0
