@@ -209,12 +209,13 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
     close = max(1, round((1 + 2 * simplify) * scale))
     ink = ink_mask(page, close=close, min_length=opts.min_length)
     notes = []
-    if ink.empty:
-        notes.append("no ink found: the page looks empty (an empty stroke set)")
-        return torch.zeros(0, 15), notes, ink.paper
     found = ink.looks_like_line_art()
     if found:
         notes.append(found)
+    if ink.empty:
+        notes.append("no lines found (an empty stroke set)" if found else
+                     "no ink found: the page looks empty (an empty stroke set)")
+        return torch.zeros(0, 15), notes, ink.paper
     width = ink.width
     graph = prune(skeleton_graph(ink.mask), spur=1.5 * width + 2 * scale, merge=width + 2 * scale,
                   min_length=opts.min_length)

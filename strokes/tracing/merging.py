@@ -118,7 +118,9 @@ def join_continuing(pieces: list, gap: float, angle: float, tolerance: float) ->
             if key not in fits:
                 first = pieces[i].points() if ei == 1 else pieces[i].points()[::-1]
                 second = pieces[j].points() if ej == 0 else pieces[j].points()[::-1]
-                fits[key] = fit_quadratic(np.concatenate([first, second]))
+                steps = int(np.ceil(np.linalg.norm(second[0] - first[-1])))
+                bridge = first[-1] + (second[0] - first[-1]) * np.linspace(0, 1, steps + 1)[1:-1, None]
+                fits[key] = fit_quadratic(np.concatenate([first, bridge, second]))
             ctrl, err = fits[key]
             if err <= tolerance and (best is None or err < best[0]):
                 best = (err, i, j, ctrl)
