@@ -175,7 +175,7 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
         params, notes, paper = _trace_page(page, simplify, opts)
     background = _background(opts.background, paper)
     if len(params) and opts.refine_steps > 0:
-        params = _refine(params, page, paper, drawer, background, opts)
+        params = _keep_joins(params, _refine(params, page, paper, drawer, background, opts), (H, W))
     for note in notes:
         warnings.warn(note, TraceWarning, stacklevel=2)
     strokes = StrokeSet(params, width=W, height=H, background=background)
@@ -217,7 +217,7 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
                      "no ink found: the page looks empty (an empty stroke set)")
         return torch.zeros(0, 15), notes, ink.paper
     width = ink.width
-    graph = prune(skeleton_graph(ink.mask), spur=1.5 * width + 2 * scale, merge=width + 2 * scale,
+    graph = prune(skeleton_graph(ink.mask), spur=1.5 * width + 2 * scale, merge=1.5 * width + 2 * scale,
                   min_length=opts.min_length)
     merge = Merging.for_lines(width, simplify)
     pieces = []
@@ -227,9 +227,11 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
             for ctrl in fit_pieces(part, tolerance=merge.tolerance * 0.6):
                 pieces.append(Piece(ctrl, k, index))
                 index += 1
-    pieces = drop_overdrawn(pieces, merge.beside)
+    to_ink = _distance_map(~ink.mask)
+    bridge = 1.0 + 2.0 * simplify * scale
+    pieces = drop_overdrawn(pieces, merge.beside, to_ink=to_ink, bridge=bridge)
     pieces = join_continuing(pieces, merge.gap, merge.angle, merge.tolerance)
-    pieces = drop_overdrawn(pieces, merge.beside)
+    pieces = drop_overdrawn(pieces, merge.beside, to_ink=to_ink, bridge=bridge)
     pieces = [p for p in pieces if p.length >= opts.min_length]
     pieces = _drawing_order(pieces, ink.mask)
     rows = []
@@ -286,6 +288,40 @@ def _drawing_order(pieces: list, mask: np.ndarray) -> list:
     keys = [(-part_length[part_of[i]], part_of[i], -line_length[p.path], p.path, p.index)
             for i, p in enumerate(pieces)]
     return [pieces[i] for i in sorted(range(len(pieces)), key=lambda i: keys[i])]
+
+
+def _keep_joins(before: torch.Tensor, after: torch.Tensor, size, within: float = 1.5) -> torch.Tensor:
+    """Ends of strokes that met before refining (within ``within`` px) meet again after it, at
+    the mean of where refining took them: pieces of one line stay joined."""
+    from scipy.spatial import cKDTree
+
+    H, W = size
+    scale = np.array([W, H], np.float64)
+    ends = lambda p: np.concatenate([p[:, 0:2], p[:, 4:6]]).astype(np.float64) * scale  # noqa: E731
+    old, new = ends(before.numpy()), ends(after.numpy())
+    parent = list(range(len(old)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in cKDTree(old).query_pairs(within):
+        parent[root(i)] = root(j)
+    groups: dict = {}
+    for i in range(len(old)):
+        groups.setdefault(root(i), []).append(i)
+    out = after.clone()
+    S = len(after)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        mean = torch.tensor(new[members].mean(0) / scale, dtype=out.dtype)
+        for i in members:
+            col = 0 if i < S else 4
+            out[i % S, col:col + 2] = mean
+    return out
 
 
 def _refine(params, page, paper, drawer, background, opts: TraceOptions) -> torch.Tensor:

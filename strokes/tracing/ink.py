@@ -134,6 +134,12 @@ def _cover(image: torch.Tensor, paper: torch.Tensor, level: float = 0.2) -> floa
     import kornia
 
     H, W = image.shape[-2:]
+    shrink = min(1.0, 256 / max(H, W))                    # a share of the page: a small copy says it
+    if shrink < 1:
+        size = (max(1, round(H * shrink)), max(1, round(W * shrink)))
+        image = F.interpolate(image[None], size=size, mode="area")[0]
+        paper = F.interpolate(paper[None], size=size, mode="area")[0]
+        H, W = size
     sigma = max(H, W) / 16
     k = min(2 * int(2 * sigma) + 1, 2 * (min(H, W) // 2) - 1)
     smooth = kornia.filters.gaussian_blur2d(paper[None], (k, k), (sigma, sigma), border_type="replicate")[0]

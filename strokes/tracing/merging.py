@@ -57,9 +57,16 @@ def _tangents(pts: np.ndarray) -> np.ndarray:
     return t / (np.linalg.norm(t, axis=1, keepdims=True) + 1e-9)
 
 
-def drop_overdrawn(pieces: list, beside: float, parallel: float = 25.0, share: float = 0.8) -> list:
+def drop_overdrawn(pieces: list, beside: float, parallel: float = 25.0, share: float = 0.8,
+                   to_ink: np.ndarray | None = None, bridge: float = 1.5) -> list:
     """Drop every piece of which ``share`` of the points lie within ``beside`` px of a longer
-    piece running the same way (within ``parallel`` degrees)."""
+    piece running the same way (within ``parallel`` degrees).
+
+    With ``to_ink`` ``(H, W)`` (every pixel's distance to the nearest ink, pixels),
+    two pieces count as passes of one line only where the ink between them is
+    continuous (the point half way lies within ``bridge`` px of ink): two lines
+    drawn close with paper between them both stay.
+    """
     if len(pieces) < 2:
         return pieces
     order = sorted(range(len(pieces)), key=lambda i: -pieces[i].length)
@@ -73,6 +80,11 @@ def drop_overdrawn(pieces: list, beside: float, parallel: float = 25.0, share: f
             allt = np.concatenate(kept_tan)
             d, j = cKDTree(allp).query(pts)
             along = (d <= beside) & (np.abs((tan * allt[j]).sum(1)) >= cos)
+            if to_ink is not None:
+                half_way = np.round(0.5 * (pts + allp[j])).astype(int)
+                H, W = to_ink.shape
+                gap = to_ink[half_way[:, 1].clip(0, H - 1), half_way[:, 0].clip(0, W - 1)]
+                along &= gap <= bridge
             if along.mean() >= share:
                 continue
         kept.append(i)

@@ -103,16 +103,24 @@ def _lay(ink_map, pts, half, strength):
     H, W = ink_map.shape
     lo = np.floor(pts.min(0) - half - 2).astype(int).clip(0, [W, H])
     hi = np.ceil(pts.max(0) + half + 2).astype(int).clip(0, [W, H])
-    ys, xs = np.mgrid[lo[1]:hi[1], lo[0]:hi[0]]
-    d, _ = cKDTree(pts).query(np.stack([xs.ravel() + 0.5, ys.ravel() + 0.5], 1))
-    cover = np.clip(half + 0.5 - d, 0, 1).reshape(xs.shape) * strength
+    from scipy.ndimage import distance_transform_edt
+    h, w = hi[1] - lo[1], hi[0] - lo[0]
+    if h <= 0 or w <= 0:
+        return
+    near = np.ones((h, w), bool)                           # pixels near the line: a rough distance first
+    cells = np.floor(pts - lo).astype(int)
+    keep = (cells[:, 0] >= 0) & (cells[:, 0] < w) & (cells[:, 1] >= 0) & (cells[:, 1] < h)
+    near[cells[keep, 1], cells[keep, 0]] = False
+    ys, xs = np.nonzero(distance_transform_edt(near) <= half + 2)
+    d, _ = cKDTree(pts).query(np.stack([xs + lo[0] + 0.5, ys + lo[1] + 0.5], 1))
+    cover = np.clip(half + 0.5 - d, 0, 1) * strength
     region = ink_map[lo[1]:hi[1], lo[0]:hi[0]]
-    region[:] = 1 - (1 - region) * (1 - cover)
+    region[ys, xs] = 1 - (1 - region[ys, xs]) * (1 - cover)
 
 
 def rough_sketch(seed: int = 0, width: int = 640, height: int = 480, lines: int = 12, ink: str = "pencil",
                  passes=(2, 3), specks: int = 40, blur: float = 0.7) -> Sketch:
-    """A rough sketch of ``lines`` clean strokes (see the module docstring).
+    """A rough sketch of ``lines`` random clean strokes (see the module docstring).
 
     Args:
         ink: ``"pencil"`` (grey, grainy), ``"ink"`` (black, crisp) or ``"colour"`` (a colour per line).
@@ -120,15 +128,24 @@ def rough_sketch(seed: int = 0, width: int = 640, height: int = 480, lines: int 
         specks: dots of dirt, up to 1.5 px in radius.
         blur: Gaussian blur of the scan, pixels.
     """
+    rng = np.random.default_rng(seed)
+    clean, _ = _clean_lines(rng, width, height, lines)
+    return rough_drawing(clean, width, height, ink=ink, passes=passes, specks=specks, blur=blur, rng=rng)
+
+
+def rough_drawing(clean, width: int, height: int, ink: str = "pencil", passes=(2, 3), specks: int = 40,
+                  blur: float = 0.7, seed: int = 0, rng=None) -> Sketch:
+    """A rough sketch of the given clean strokes: a list of ``(p0, p1, p2)`` control points in pixels."""
     if ink not in INKS:
         raise ValueError(f"ink: expected one of {', '.join(INKS)}, got {ink!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed) if rng is None else rng
     colour, grainy = INKS[ink]
     scale = min(width, height) / 480
     paper = np.array([0.96, 0.95, 0.92])
     img = np.ones((height, width, 3)) * paper
     img += gaussian_filter(rng.normal(0, 0.035, (height, width)), 0.8)[..., None] * grainy
-    clean, sampled = _clean_lines(rng, width, height, lines)
+    clean = [tuple(np.asarray(p, np.float64) for p in line) for line in clean]
+    sampled = [bezier_points(*line) for line in clean]
     rows = []
     grain = np.clip(1 - np.abs(gaussian_filter(rng.normal(0, 0.6, (height, width)), 0.6)), 0.2, 1) if grainy else 1
     for k, (p0, p1, p2) in enumerate(clean):
@@ -182,4 +199,4 @@ def centreline_scores(found: list, truth: list, within: float = 3.0) -> tuple[fl
     return float((d_found <= within).mean()), float((d_true <= within).mean())
 
 
-__all__ = ["Sketch", "rough_sketch", "bezier_points", "stroke_lines", "centreline_scores"]
+__all__ = ["Sketch", "rough_sketch", "rough_drawing", "bezier_points", "stroke_lines", "centreline_scores"]
