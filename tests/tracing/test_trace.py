@@ -35,9 +35,16 @@ class TestRoughSketch:
         assert p.shape[1] == 15 and (p >= 0).all() and (p <= 1).all()
         assert traced.strokes.size == (240, 320) and traced.notes == []
 
-    def test_long_lines_come_first_in_each_part(self, traced):
-        lengths = [np.linalg.norm(np.diff(l, axis=0), axis=1).sum() for l in stroke_lines(traced.strokes)]
-        assert lengths[0] == max(lengths)
+    def test_drawing_order_biggest_part_and_longest_line_first(self):
+        im = Image.new("L", (300, 200), 255)
+        d = ImageDraw.Draw(im)
+        d.line([(250, 20), (290, 20)], fill=0, width=3)              # a small part on its own
+        d.line([(120, 40), (120, 100)], fill=0, width=3)             # a short line crossing ...
+        d.line([(20, 70), (260, 70)], fill=0, width=3)               # ... a long one
+        s = trace(im, progress=False, refine_steps=0).strokes
+        assert len(s) == 3
+        spans = [abs(r[4] - r[0]) * 300 + abs(r[5] - r[1]) * 200 for r in s.params]
+        assert spans[0] > 200 and 40 < spans[1] < 70 and spans[2] < 45
 
     def test_refinement_keeps_colour_and_stays_near(self, sketch, traced):
         rough = trace(sketch.image.astype(np.float32), progress=False, refine_steps=0).strokes.params
