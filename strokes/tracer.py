@@ -237,6 +237,7 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
     rows = []
     short = min(H, W)
     dist = _distance_map(ink.mask)
+    pieces = [q for p in pieces for q in _on_canvas(p, W, H)]
     for p in pieces:
         pts = p.points()
         colour = ink_colour(page, ink.strength, pts[:, 0], pts[:, 1])
@@ -245,6 +246,21 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
                      p.ctrl[2, 0] / W, p.ctrl[2, 1] / H, w0 / short, w2 / short, *colour, *colour, 1.0])
     params = torch.tensor(rows, dtype=torch.float32).reshape(-1, 15).clamp(0, 1)
     return params, notes, ink.paper
+
+
+def _on_canvas(piece, W: int, H: int, depth: int = 4) -> list:
+    """A piece whose control point lies off the canvas (a curve bulging to the edge) split in
+    halves (de Casteljau) until every control point is on it: stored strokes live in [0, 1]."""
+    from .tracing.merging import Piece
+
+    c = piece.ctrl
+    if depth == 0 or ((c[1] >= 0).all() and c[1, 0] <= W and c[1, 1] <= H):
+        return [piece]
+    a, b = 0.5 * (c[0] + c[1]), 0.5 * (c[1] + c[2])
+    m = 0.5 * (a + b)
+    halves = (Piece(np.stack([c[0], a, m]), piece.path, piece.index),
+              Piece(np.stack([m, b, c[2]]), piece.path, piece.index + 0.5))
+    return [q for h in halves for q in _on_canvas(h, W, H, depth - 1)]
 
 
 def _distance_map(mask: np.ndarray) -> np.ndarray:
@@ -275,6 +291,7 @@ def _drawing_order(pieces: list, mask: np.ndarray) -> list:
     labels, _ = ndimage.label(mask, structure=np.ones((3, 3)))
     H, W = mask.shape
     part_of, line_length, part_length = [], {}, {}
+    pieces = [q for p in pieces for q in _on_canvas(p, W, H)]
     for p in pieces:
         pts = p.points()
         xi = np.clip(np.round(pts[:, 0]).astype(int), 0, W - 1)

@@ -67,6 +67,43 @@ def run_one(sketch, workdir: Path, with_potrace: bool) -> dict:
     return row
 
 
+def pictures(out: Path, width: int = 480) -> int:
+    """The pictures of docs/trace.md: a rough still life, its traced strokes, re-inked in two styles."""
+    import colorsys
+
+    from PIL import Image, ImageDraw
+
+    from strokes.rendering import render
+    from strokes.strokeset import StrokeSet
+    from strokes.tracer import trace
+    from strokes.tracing.still_life import HEIGHT, WIDTH, still_life
+    from strokes.tracing.synthetic import rough_drawing, stroke_lines
+
+    out.mkdir(parents=True, exist_ok=True)
+    sketch = rough_drawing(still_life(), WIDTH, HEIGHT, ink="pencil", seed=2)
+    scan = Image.fromarray((sketch.image * 255 + 0.5).astype(np.uint8), "RGB")
+    drawing = trace(scan, progress=False)
+    shrink = lambda im: im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)  # noqa: E731
+    shrink(scan).save(out / "trace-input.jpg", quality=85)
+    pieces = Image.blend(scan, Image.new("RGB", scan.size, "white"), 0.7)
+    pen = ImageDraw.Draw(pieces)
+    for k, line in enumerate(stroke_lines(drawing.strokes)):
+        colour = tuple(int(255 * v) for v in colorsys.hsv_to_rgb((k * 0.137) % 1, 0.9, 0.8))
+        pen.line([tuple(p) for p in line], fill=colour, width=3)
+        for end in (line[0], line[-1]):
+            pen.ellipse([end[0] - 3, end[1] - 3, end[0] + 3, end[1] + 3], outline=(0, 0, 0))
+    shrink(pieces).save(out / "trace-strokes.png", optimize=True)
+    shrink(drawing.image).save(out / "trace-drawing.png", optimize=True)
+    inked = drawing.strokes.params.copy()
+    inked[:, 8:14] = [0.12, 0.1, 0.15] * 2                      # re-inked: one dark ink for every line
+    inked[:, 6:8] *= 1.3
+    re = StrokeSet(inked, drawing.strokes.width, drawing.strokes.height)
+    for style in ("pencil", "watercolor"):
+        render(re, style, size=width).save(out / f"trace-{style}.jpg", quality=85)
+    print(f"wrote {len(drawing.strokes)} traced strokes' pictures into {out}")
+    return 0
+
+
 def main(argv) -> int:
     import torch
 
@@ -78,8 +115,11 @@ def main(argv) -> int:
     ap.add_argument("--big", action="store_true", help="also one sketch at 2,048 x 1,536")
     ap.add_argument("--no-potrace", action="store_true", help="leave potrace out")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--pictures", metavar="DIR", help="only write the pictures of docs/trace.md into DIR")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.pictures:
+        return pictures(Path(args.pictures))
     with_potrace = not args.no_potrace and shutil.which("potrace") is not None
     print(f"# tracer benchmark: {machine()}")
     if not args.no_potrace and not with_potrace:

@@ -65,6 +65,8 @@ def _clean_lines(rng, width, height, count):
         bend = rng.uniform(-0.3, 0.3) * length
         normal = np.array([-np.sin(angle), np.cos(angle)])
         p1 = 0.5 * (p0 + p2) + bend * normal
+        if not (0 <= p1[0] <= width and 0 <= p1[1] <= height):
+            continue                                       # a stored stroke's points lie on the canvas
         pts = bezier_points(p0, p1, p2)
         if kept:
             near, _ = cKDTree(np.concatenate(kept)).query(pts)

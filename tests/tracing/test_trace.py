@@ -73,6 +73,16 @@ class TestPages:
         assert s.size == (60, 400) and len(s) == 1
         assert abs(s.params[0, 1] * 60 - 29.5) < 1.5
 
+    def test_a_curve_bulging_to_the_edge_stays_on_the_canvas(self):
+        from strokes.tracing.synthetic import bezier_points
+        arc = bezier_points((150, 10), (232, 60), (150, 110))        # control point off the page
+        im = Image.new("L", (200, 120), 255)
+        ImageDraw.Draw(im).line([tuple(p) for p in arc], fill=0, width=3)
+        s = trace(im, progress=False, refine_steps=0).strokes
+        assert len(s) >= 1 and (s.params[:, :6] <= 1).all()
+        precision, recall = centreline_scores(stroke_lines(s), [arc], within=2)
+        assert precision > 0.95 and recall > 0.95
+
     def test_empty_page_gives_no_strokes_and_a_note(self):
         with pytest.warns(TraceWarning, match="no ink"):
             d = trace(np.full((80, 100, 3), 0.93, np.float32), progress=False)
