@@ -219,7 +219,7 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
     width = ink.width
     graph = prune(skeleton_graph(ink.mask), spur=1.5 * width + 2 * scale, merge=1.5 * width + 2 * scale,
                   min_length=opts.min_length)
-    merge = Merging.for_lines(width, simplify)
+    merge = Merging.for_lines(width, simplify, scale)
     pieces = []
     for k, path in enumerate(follow_paths(graph, reach=max(3 * width, 6 * scale))):
         index = 0

@@ -47,9 +47,11 @@ class Merging:
     tolerance: float   # ... and one piece fits both this closely
 
     @classmethod
-    def for_lines(cls, width: float, simplify: float) -> "Merging":
-        return cls(beside=0.6 * width + 1.0 + 5.0 * simplify, gap=1.0 + width + 10.0 * simplify,
-                   angle=15.0 + 25.0 * simplify, tolerance=1.0 + 0.25 * width + 2.5 * simplify)
+    def for_lines(cls, width: float, simplify: float, scale: float = 1.0) -> "Merging":
+        """``width``: line width in pixels; ``scale``: the page's longest side over 640 px (a hand's
+        wobble grows with the drawing, so distances grow with the page)."""
+        return cls(beside=0.6 * width + (1.0 + 5.0 * simplify) * scale, gap=width + (1.0 + 10.0 * simplify) * scale,
+                   angle=15.0 + 25.0 * simplify, tolerance=0.25 * width + (1.0 + 2.5 * simplify) * scale)
 
 
 def _tangents(pts: np.ndarray) -> np.ndarray:
