@@ -204,7 +204,7 @@ def _trace_page(page: torch.Tensor, simplify: float, opts: TraceOptions):
     from .tracing.paths import follow_paths, prune, skeleton_graph, split_corners
 
     H, W = page.shape[-2:]
-    scale = max(H, W) / 640
+    scale = max(1.0, max(H, W) / 640)      # distances below are in pixels of a 640 px page, and grow with bigger ones
     # Overdrawn passes lie a pixel or two apart at a 640 px scan: close gaps of about that size.
     close = max(1, round((1 + 2 * simplify) * scale))
     ink = ink_mask(page, close=close, min_length=opts.min_length)
