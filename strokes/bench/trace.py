@@ -7,7 +7,8 @@ recall of centreline points within 3 px of the true lines, strokes over the true
 number, wall and CPU time. Side by side in the same run, potrace (``potrace --svg``,
 the Debian package; skipped when absent) on the same images, its outlines taken as
 lines: its path count and the same precision and recall. ``--big`` adds one sketch
-at 2,048 px (its jitter and the 3 px of the score grow with the page, 9.6 px there). Peak memory is that of this process (an upper bound for one trace).
+at 2,048 px (its jitter and the 3 px of the score grow with the page, 9.6 px there),
+traced in a fresh process from a PNG, so its peak memory is its own. Peak memory is that of this process (an upper bound for one trace).
 """
 from __future__ import annotations
 
@@ -45,19 +46,52 @@ def _score(found, truth, within=WITHIN):
     return centreline_scores(found, truth, within)
 
 
-def run_one(sketch, workdir: Path, with_potrace: bool) -> dict:
+_ALONE = """
+import json, resource, sys, time
+import torch
+torch.set_num_threads({threads})
+from strokes.tracer import trace
+wall, cpu = time.perf_counter(), time.process_time()
+d = trace(sys.argv[1], progress=False)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+d.strokes.save(sys.argv[2])
+print(json.dumps({{"wall": wall, "cpu": cpu, "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def trace_alone(sketch, workdir: Path, threads: int):
+    """Trace ``sketch`` in a fresh process (from a PNG, as a user would): its strokes and
+    wall time, CPU time and peak memory (MiB) of that process."""
+    import json
+    import sys
+
+    from PIL import Image
+
+    from strokes.files import load
+
+    src, out = workdir / "alone.png", workdir / "alone.json"
+    Image.fromarray((sketch.image * 255 + 0.5).astype(np.uint8), "RGB").save(src)
+    done = subprocess.run([sys.executable, "-c", _ALONE.format(threads=threads), str(src), str(out)],
+                          check=True, capture_output=True, text=True)
+    return load(out), json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_one(sketch, workdir: Path, with_potrace: bool, alone: bool = False, threads: int = 1) -> dict:
     import torch
 
     from strokes.tracer import trace
     from strokes.tracing.synthetic import stroke_lines
 
     image = sketch.image.astype(np.float32)
-    wall, cpu = time.perf_counter(), time.process_time()
-    drawing = trace(torch.from_numpy(image).permute(2, 0, 1), progress=False)
-    row = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-           "true": len(sketch.strokes), "ours": len(drawing.strokes)}
+    if alone:
+        strokes, row = trace_alone(sketch, workdir, threads)
+    else:
+        wall, cpu = time.perf_counter(), time.process_time()
+        strokes = trace(torch.from_numpy(image).permute(2, 0, 1), progress=False).strokes
+        row = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    row.update(true=len(sketch.strokes), ours=len(strokes))
     within = WITHIN * max(image.shape[:2]) / 640          # 3 px at 640 x 480; the same share of a bigger page
-    row["P"], row["R"] = _score(stroke_lines(drawing.strokes), sketch.lines, within)
+    row["P"], row["R"] = _score(stroke_lines(strokes), sketch.lines, within)
     if with_potrace:
         t = time.perf_counter()
         outlines = potrace_lines(image.mean(2), workdir)
@@ -136,13 +170,15 @@ def main(argv) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for seed, kind, w, h in jobs:
             sketch = rough_sketch(seed=seed, width=w, height=h, ink=kind)
-            r = run_one(sketch, Path(tmp), with_potrace)
+            r = run_one(sketch, Path(tmp), with_potrace, alone=w != 640, threads=args.threads)
             r["name"], r["big"] = f"{kind} {seed} {w}x{h}" if w != 640 else f"{kind} {seed}", w != 640
             rows.append(r)
             line = (f"{r['name']:<16} {r['true']:>4} | {r['ours']:>4} {r['ours'] / r['true']:>6.2f} {r['P']:>6.3f} "
                     f"{r['R']:>6.3f} {r['wall']:>6.2f} {r['cpu']:>6.2f}")
             if "potrace" in r:
                 line += f" | {r['potrace']:>7} {r['potrace'] / r['true']:>6.2f} {r['pP']:>6.3f} {r['pR']:>6.3f}"
+            if "mb" in r:
+                line += f"  (traced in a fresh process: peak {r['mb']:.0f} MiB)"
             print(line, flush=True)
     small = [r for r in rows if not r["big"]]
     if small:
