@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_path, write_bytes
+from .errors import StrokesFileError
 from .layout import COLUMNS, P
 from .strokeset import StrokeSet
 
@@ -44,10 +45,6 @@ FIELDS = {
     "opacity": (14,),
 }
 _FIELD_OF_COLUMN = {col: name for name, cols in FIELDS.items() for col in cols}
-
-
-class StrokesFileError(ValueError):
-    """A strokes file that cannot be read or written; the message names the file, stroke and field."""
 
 
 # -- public API ---------------------------------------------------------------------------------

@@ -33,14 +33,12 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from .errors import ImageError
+
 MAX_PIXELS = 50_000_000   # default limit on width x height (a 50-megapixel photo)
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _SIXTEEN_BIT = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
-
-
-class ImageError(ValueError):
-    """An image that cannot be read; the message names the file and what is wrong."""
 
 
 def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS) -> torch.Tensor:

@@ -14,6 +14,8 @@ import importlib.metadata
 import warnings
 from fnmatch import fnmatch
 
+from .boundary import checked
+from .errors import StyleOptionError, UnknownStyleError
 from .style import Style
 
 ENTRY_POINT_GROUP = "strokes.styles"
@@ -26,13 +28,6 @@ BUILTIN_STYLES = {
     "tape": "styles.tape:TapeStyle",
 }
 
-
-class UnknownStyleError(ValueError):
-    """Raised for a style name nobody registered."""
-
-
-class StyleOptionError(ValueError):
-    """Raised for an option a style does not have."""
 
 
 def _load(target: str) -> type[Style]:
@@ -101,11 +96,11 @@ def get_style(name: "str | Style", **options) -> Style:
     if isinstance(name, Style):
         if options:
             raise StyleOptionError(f"options {sorted(options)} given with an already made style {name!r}")
-        return name
+        return checked(name)
     cls = style_class(name)
     known = cls.option_defaults()
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise StyleOptionError(f"style {name!r} has no option {', '.join(map(repr, unknown))}; "
                                f"its options are: {', '.join(f'{k}={v!r}' for k, v in known.items())}")
-    return cls(**options)
+    return checked(cls(**options))

@@ -20,16 +20,13 @@ from pathlib import Path
 import torch
 
 from ..atomic import write_bytes
+from ..errors import CheckpointError
 from ..layout import LAYOUT_VERSION
 from .model import NeuralRenderer, RendererConfig
 
 FORMAT = "strokes-renderer"
 FORMAT_VERSION = 1
 REQUIRED = ("style", "layout_version", "train_size", "val_psnr", "config", "weights")
-
-
-class CheckpointError(ValueError):
-    """A renderer checkpoint that cannot be used."""
 
 
 def save_checkpoint(path, renderer: NeuralRenderer, steps: int = 0, optimizer: dict | None = None,
