@@ -197,7 +197,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
     dev = _device(device)
     style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
-    source = load_image(image)
+    source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)
     if min(H, W) < MIN_SIDE:
         raise PaintError(f"image of {source.shape[2]}x{source.shape[1]} pixels painted at size {size} is "
