@@ -13,12 +13,24 @@ How a run ends (see ``docs/reliability.md``):
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
-import importlib
 import os
 import signal
 import sys
+
+
+def _stopped_while_starting(signum, frame):  # pragma: no cover - before main(): nothing written yet
+    os.write(2, f"strokes: stopped by {signal.Signals(signum).name} while starting; nothing was written\n".encode())
+    os._exit(128 + signum)
+
+
+# Run as the `strokes` program, a signal during the imports below ends quietly too (main() takes over).
+if os.path.basename(sys.argv[0] or "") == "strokes" or sys.argv[0].endswith(os.path.join("strokes", "__main__.py")):
+    for _signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_signal, _stopped_while_starting)
+
+import argparse
+import contextlib
+import importlib
 import traceback
 import warnings
 

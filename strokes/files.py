@@ -46,9 +46,9 @@ JSON_CONTAINERS_PER_STROKE = 8   # a stroke in full form is 1 object and 7 lists
 JSON_SLACK_BYTES = 1 << 20
 JSON_SLACK_CONTAINERS = 4096
 _KNOWN_KEYS = {"format", "version", "canvas", "strokes"}
-_SCAN_CHUNK = 1 << 23            # bytes per read of the structure count
+_SCAN_CHUNK = 1 << 20            # bytes per read of the structure count
 _READ_CHUNK = 1 << 20            # characters per read of the parser
-_ROWS_PER_CHUNK = 1 << 14        # strokes gathered in a list before they go into the array
+_ROWS_PER_CHUNK = 1 << 11        # strokes gathered in a list before they go into the array
 
 # Where each JSON field of a stroke lives in the (S, 15) layout.
 FIELDS = {
@@ -183,9 +183,8 @@ def _prescan(path: Path, where: str) -> tuple[int, int]:
                     _check_text(chunk, where)
                     first = False
                 containers += chunk.count(b"[") + chunk.count(b"{")
-                joined = tail + chunk
-                strokes += joined.count(b'"p0"') - tail.count(b'"p0"')
-                tail = joined[-3:]
+                strokes += chunk.count(b'"p0"') + (tail + chunk[:3]).count(b'"p0"')   # and across the seam
+                tail = chunk[-3:]
     except OSError as exc:
         raise StrokesFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
     return containers, strokes

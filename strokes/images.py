@@ -147,8 +147,8 @@ def _to_rgb(im: Image.Image, bg, name: str) -> torch.Tensor:
     if mode in _ALPHA_MODES or "transparency" in im.info:
         rgba = np.asarray(im.convert("RGBA"), dtype=np.float64) / 255.0
         return _finish(rgba[..., :3], rgba[..., 3:], bg)
-    pixels = torch.from_numpy(np.asarray(im.convert("RGB")).copy())      # (H, W, 3) uint8, 1/4 of the floats
-    return pixels.permute(2, 0, 1).to(torch.float32).div_(255.0).contiguous()
+    planes = np.ascontiguousarray(np.asarray(im.convert("RGB")).transpose(2, 0, 1))   # (3, H, W) uint8
+    return torch.from_numpy(planes).to(torch.float32).div_(255.0)
 
 
 # -- arrays -------------------------------------------------------------------------------------

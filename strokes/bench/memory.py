@@ -6,8 +6,9 @@ Writes its inputs into ``--dir`` (never into the repository; they are large):
 the largest valid strokes file (``--strokes`` strokes, JSON and ``.npz``), a
 99 MB JSON file of empty lists under an ignored key, and a 7000 x 7000 PNG.
 Each input is then loaded in its own Python process; the table gives that
-process's peak resident memory (``ru_maxrss``) and wall time, next to a
-process that only imports the library.
+process's peak resident memory (``VmHWM`` of ``/proc/self/status``, Linux;
+``ru_maxrss`` would count the memory of the parent that forked it) and wall
+time, next to a process that only imports the library.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 _PROBE = """
-import resource, sys, time
+import sys, time
 kind, path = sys.argv[1], sys.argv[2]
 import strokes.files, strokes.images
 t = time.perf_counter()
@@ -27,12 +28,17 @@ outcome = "ok"
 try:
     if kind == "strokes":
         outcome = f"{len(strokes.files.load(path))} strokes"
+    elif kind == "paint":
+        import strokes.painter
+        p = strokes.painter.paint(path, style="marker", strokes=1, size=int(sys.argv[3]), progress=False)
+        outcome = f"painted {p.strokes.width}x{p.strokes.height}"
     elif kind == "image":
         outcome = "x".join(map(str, strokes.images.load_image(path, max_side=int(sys.argv[3])).shape))
 except strokes.StrokesError as exc:
     outcome = "refused: " + str(exc)[len(path) + 2:][:60]
 took = time.perf_counter() - t
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, took, outcome)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0].split()[1]
+print(int(hwm) / 1024, took, outcome)
 """
 
 
@@ -80,6 +86,7 @@ def main(argv) -> int:
         rows.append((f"{name} ({size:.0f} MB)", *probe("strokes", str(paths[name]))))
     rows.append(("big.png 7000x7000, max_side 512", *probe("image", str(paths["big.png"]), "512")))
     rows.append(("big.png 7000x7000, full size", *probe("image", str(paths["big.png"]), "0")))
+    rows.append(("paint big.png, 1 stroke, size 256", *probe("paint", str(paths["big.png"]), "256")))
     print("| input | peak memory (MiB) | time (s) | outcome |\n|---|---:|---:|---|")
     for name, mib, seconds, outcome in rows:
         print(f"| {name} | {mib:.0f} | {seconds:.2f} | {outcome} |")

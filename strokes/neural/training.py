@@ -152,7 +152,11 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
     renderer.to(device).train()
     optimizer = torch.optim.Adam(renderer.parameters(), lr=lr)
     if optimizer_state:
-        optimizer.load_state_dict(optimizer_state)
+        try:
+            optimizer.load_state_dict(optimizer_state)
+        except (KeyError, ValueError, TypeError, RuntimeError, IndexError) as exc:
+            raise CheckpointError(f"{out}: field 'optimizer' does not fit this renderer "
+                                  f"({type(exc).__name__}: {exc}); resume without it or start afresh") from None
 
     generator = torch.Generator().manual_seed(seed * 1_000_033 + start)
     val_params = validation_strokes(validation).to(device)
