@@ -254,14 +254,8 @@ class _JsonReader:
                     doc["strokes"] = []
                 else:
                     doc[key] = self._value()
-                c = self._peek()
-                if c == ",":
-                    self.pos += 1
-                elif c == "}":
-                    self.pos += 1
+                if self._next_or_close("}"):
                     break
-                else:
-                    self._fail("malformed JSON: Expecting ',' delimiter")
         self._end()
         if stroke_error is not None:
             _header(doc, self.where)                       # a bad header is the first thing to say
@@ -292,14 +286,8 @@ class _JsonReader:
             if len(rows) == _ROWS_PER_CHUNK:
                 out = _put(out, n - len(rows), rows)
                 rows = []
-            c = self._peek()
-            if c == ",":
-                self.pos += 1
-            elif c == "]":
-                self.pos += 1
+            if self._next_or_close("]"):
                 break
-            else:
-                self._fail("malformed JSON: Expecting ',' delimiter")
         if error is None and rows:
             out = _put(out, n - len(rows), rows)
         return out[:n], error
@@ -331,9 +319,20 @@ class _JsonReader:
             if not self._more():
                 return ""
 
+    def _next_or_close(self, close: str) -> bool:
+        """Past a ``,`` (``False``: more follows) or ``close`` (``True``: the end of the list or object)."""
+        c = self._peek()
+        if c in (",", close):
+            self.pos += 1
+            return c == close
+        if c == "":
+            self._fail(f"truncated JSON (the file ends too early): Expecting ',' or '{close}'")
+        self._fail("malformed JSON: Expecting ',' delimiter")
+
     def _expect(self, char: str, message: str) -> None:
-        if self._peek() != char:
-            self._fail(f"malformed JSON: {message}")
+        c = self._peek()
+        if c != char:
+            self._fail(f"{'truncated JSON (the file ends too early)' if c == '' else 'malformed JSON'}: {message}")
         self.pos += 1
 
     def _value(self):
@@ -343,10 +342,11 @@ class _JsonReader:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
-                at_end = exc.pos >= len(self.buf) - 1 or exc.msg.startswith("Unterminated string")
-                if at_end and self._more():
-                    continue
-                what = "truncated JSON (the file ends too early)" if at_end else "malformed JSON"
+                unterminated = exc.msg.startswith("Unterminated string")
+                if (unterminated or exc.pos >= len(self.buf) - 16) and self._more():
+                    continue                                  # the value may go on in the next piece
+                truncated = unterminated or exc.pos >= len(self.buf.rstrip())
+                what = "truncated JSON (the file ends too early)" if truncated else "malformed JSON"
                 self._fail(f"{what}: {exc.msg}", exc.pos)
             except RecursionError:
                 raise StrokesFileError(f"{self.where}: malformed JSON: nested too deeply") from None
