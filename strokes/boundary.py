@@ -34,7 +34,7 @@ def checked(style):
     ...     s.rasterize(torch.full((2, 15), .5), (8, 8))
     ... except StyleOutputError as exc:
     ...     print(str(exc)[:71])
-    style 'broken' (Broken): rasterize returned a foreground of shape (1,),
+    style 'broken' (Broken): rasterize returned foreground of shape (1,), e
     """
     cls = type(style)
     if cls.__module__.startswith(_BUILTIN_MODULES) or getattr(style.rasterize, "_strokes_checked", False):
@@ -71,26 +71,26 @@ def check_layers(out, params: torch.Tensor, size, window, who: str) -> None:
     for what, t, channels in (("foreground", out[0], 3), ("alpha", out[1], 1)):
         want = (S, channels, h, w)
         if not isinstance(t, torch.Tensor):
-            raise StyleOutputError(f"{who}: rasterize returned a {what} of type {type(t).__name__}; "
+            raise StyleOutputError(f"{who}: rasterize returned {what} of type {type(t).__name__}; "
                                    f"expected a tensor of shape {want}")
         if tuple(t.shape) != want:
-            raise StyleOutputError(f"{who}: rasterize returned a {what} of shape {tuple(t.shape)}, "
+            raise StyleOutputError(f"{who}: rasterize returned {what} of shape {tuple(t.shape)}, "
                                    f"expected {want} (strokes, channels, window height, width)")
         if t.dtype != params.dtype:
-            raise StyleOutputError(f"{who}: rasterize returned a {what} of dtype {t.dtype}, "
+            raise StyleOutputError(f"{who}: rasterize returned {what} of dtype {t.dtype}, "
                                    f"expected {params.dtype} (the dtype of params)")
         if t.device != params.device:
-            raise StyleOutputError(f"{who}: rasterize returned a {what} on {t.device}, "
+            raise StyleOutputError(f"{who}: rasterize returned {what} on {t.device}, "
                                    f"expected {params.device} (the device of params)")
         values = t.detach()
         if values.numel() and not bool(torch.isfinite(values).all()):
             bad = int((~torch.isfinite(values)).sum())
-            raise StyleOutputError(f"{who}: rasterize returned a {what} with {bad} NaN or infinite value(s); "
+            raise StyleOutputError(f"{who}: rasterize returned {what} with {bad} NaN or infinite value(s); "
                                    "expected finite values in [0, 1]")
         if values.numel():
             low, high = float(values.min()), float(values.max())
             if low < 0.0 or high > 1.0:
-                raise StyleOutputError(f"{who}: rasterize returned a {what} with values from {low:g} to "
+                raise StyleOutputError(f"{who}: rasterize returned {what} with values from {low:g} to "
                                        f"{high:g}; expected values in [0, 1]")
 
 

@@ -200,9 +200,9 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
     source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)
     if min(H, W) < MIN_SIDE:
-        raise PaintError(f"image of {source.shape[2]}x{source.shape[1]} pixels painted at size {size} is "
-                         f"{W}x{H}; the painter needs at least {MIN_SIDE} pixels on each side (a larger size, "
-                         f"or a less elongated image)")
+        where = f"{image}: " if isinstance(image, (str, Path)) else ""
+        raise PaintError(f"{where}painted at size {size}, this image is {W}x{H} pixels; the painter needs at "
+                         f"least {MIN_SIDE} pixels on each side (a larger size, or crop the image)")
     target = resize(source.to(dev), (H, W))
     background = _background(opts.background, target)
     done = _resumed(opts.resume, (H, W), background)
