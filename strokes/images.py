@@ -110,7 +110,7 @@ def _from_pil(im: Image.Image, bg, max_pixels: int, name: str, max_side: int | N
     try:
         factor = max(1, max(im.size) // max_side) if max_side else 1
         if factor > 1 and im.format == "JPEG":
-            im.draft(im.mode, (im.width // factor, im.height // factor))   # decodes at 1/2, 1/4 or 1/8
+            im.draft(im.mode, (max(1, im.width // factor), max(1, im.height // factor)))  # at 1/2, 1/4, 1/8
             factor = max(1, max(im.size) // max_side)
         im.load()                         # decode now, so damage is reported here
         if factor > 1:
@@ -148,6 +148,8 @@ def _to_rgb(im: Image.Image, bg, name: str) -> torch.Tensor:
         rgba = np.asarray(im.convert("RGBA"), dtype=np.float64) / 255.0
         return _finish(rgba[..., :3], rgba[..., 3:], bg)
     planes = np.ascontiguousarray(np.asarray(im.convert("RGB")).transpose(2, 0, 1))   # (3, H, W) uint8
+    if not planes.flags.writeable:                       # a 1 x 1 image: the view was contiguous already
+        planes = planes.copy()
     return torch.from_numpy(planes).to(torch.float32).div_(255.0)
 
 
