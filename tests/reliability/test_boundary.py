@@ -168,3 +168,18 @@ class TestCheckpoints:
         self.expect(saved, "not a file written by torch.save")
         saved.write_bytes(b"PK\x03\x04" + os.urandom(2000))
         self.expect(saved, "damaged or truncated")
+
+
+def test_render_skips_strokes_of_no_opacity(monkeypatch):
+    """Defect 3: strokes that cannot change a pixel cost as much as any other."""
+    from strokes import rendering
+    rows = np.random.default_rng(0).random((50, 15))
+    rows[10:, 14] = 0.0
+    drawn = []
+    real = rendering.paint_layers
+    monkeypatch.setattr(rendering, "paint_layers", lambda c, p, s: drawn.append(len(p)) or real(c, p, s))
+    from strokes.strokeset import StrokeSet
+    full = rendering.render_tensor(StrokeSet(rows, width=64, height=48), "marker", size=64)
+    assert drawn == [10]
+    monkeypatch.setattr(rendering, "paint_layers", real)
+    assert torch.equal(full, rendering.render_tensor(StrokeSet(rows[:10], width=64, height=48), "marker", size=64))
