@@ -6,7 +6,7 @@ under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
 strokes seeded where the canvas is most wrong along the local flow of the
 image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
-own small window (:mod:`strokes.painting.windows`), which keeps a batch cheap
+own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
 >>> import torch
@@ -30,8 +30,7 @@ from .atomic import save_image
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
-from .painting.windows import draw_strokes
-from .rendering import canvas_size, to_image
+from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
@@ -104,7 +103,7 @@ class Painting:
         s = self.strokes
         bg = torch.tensor(s.background, dtype=torch.float32, device=device).view(3, 1, 1)
         canvas = bg.repeat(1, s.height, s.width)
-        return draw_strokes(canvas, s.to_tensor(device=device), self.style)
+        return draw(canvas, s.to_tensor(device=device), self.style).clamp_(0, 1)
 
     def save(self, directory, npz: bool = False) -> Path:
         """Write ``painting.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
@@ -216,13 +215,13 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
             if current is not level:                           # a new level: its working canvas
                 current, drawer = level, drawers[level.index]
                 work_target = resize(target, level.work)
-                canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
+                canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
             if bar is not None:
                 bar.set_description(f"level {level.index + 1}/{len(levels)}")
             new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts,
                                      np.random.default_rng([seed, first + skip]))
-            canvas = draw_strokes(canvas, new, drawer)
+            canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:
                 painting_so_far().strokes.save(opts.checkpoint)

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 import torch
 
+from .compositing import over
 from .geometry import centreline, check_params, stroke_boxes
 
 TILE = 16
@@ -141,7 +142,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
         tops, lefts = y * tile, x * tile
         fg, alpha = style.rasterize(params[s], size, window=(tops, lefts, tile, tile))
         fg, alpha = fg.to(grid.dtype), alpha.to(grid.dtype)
-        # Nothing outside the stroke's own box (the painter's contract of paint_layers).
+        # Nothing outside the stroke's own box (the contract of :func:`strokes.rendering.draw`).
         box = boxes[s]
         rows = (tops[:, None] + ramp >= box[:, 0:1]) & (tops[:, None] + ramp < box[:, 2:3])
         cols = (lefts[:, None] + ramp >= box[:, 1:2]) & (lefts[:, None] + ramp < box[:, 3:4])
@@ -179,5 +180,4 @@ def _lay(grid, y, x, fg, alpha) -> None:
         levels = [(depth == level).nonzero().squeeze(1) for level in range(int(depth.max()) + 1)]
     for pick in levels:
         k, a, f = (key, alpha, fg) if pick is None else (key[pick], alpha[pick], fg[pick])
-        under = flat.index_select(0, k)
-        flat.index_copy_(0, k, under.mul_(1 - a).add_(f * a))
+        flat.index_copy_(0, k, over(flat.index_select(0, k), f, a))

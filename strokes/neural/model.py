@@ -121,6 +121,11 @@ class NeuralRenderer(nn.Module):
     ((4, 3, 48, 64), (4, 1, 48, 64), torch.float32)
     """
 
+    @staticmethod
+    def paint_path(params: torch.Tensor) -> torch.Tensor:
+        """Where to plan drawing from (see :meth:`strokes.Style.paint_path`): the strokes' own centrelines."""
+        return params
+
     def __init__(self, config: RendererConfig | None = None, style: str = "", reach: float = 1.0):
         super().__init__()
         self.config = config or RendererConfig()

@@ -5,7 +5,7 @@ pixels around where it was seeded, and its width may range over
 ``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
 works on unconstrained numbers mapped through a sigmoid into those ranges,
 so every stroke it produces is valid and stays inside its window: each
-stroke is drawn only in its own small window (:mod:`.windows`), which is
+stroke is drawn only in its own small window (:func:`strokes.rendering.draw`), which is
 what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import torch
 
 from ..losses import pixel_loss, transport_loss
-from .windows import WindowLayout, lay_windows
+from ..compositing import WindowLayout
+from ..rendering import draw
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -84,8 +85,7 @@ class Bounds:
 
 def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout):
     """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
-    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=layout.window)
-    painted = lay_windows(canvas, fg, alpha, layout)
+    painted = draw(canvas, params, style, window=layout)
     loss = pixel_loss(painted, target)
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
