@@ -23,13 +23,15 @@ from collections.abc import Iterable, Iterator
 import torch
 
 from .compositing import over
-from .geometry import centreline, check_params, stroke_boxes
+from .geometry import EDGE, SEGMENTS, centreline, check_params, paint_radius, polyline_error, stroke_boxes
+from .layout import WIDTHS
 
 TILE = 16
 # Pixels rasterized per call of the style: large enough that each tensor operation
 # outweighs waking the worker threads (measured on 2 cores: 1 << 19 drew the poster
 # benchmark about 1.4x faster than 1 << 17), small enough to keep temporaries to tens of MB.
 BATCH_PIXELS = 1 << 19
+HALF_DIAGONAL = 0.7072  # a tile's half diagonal over its side (sqrt(2) / 2, rounded up)
 
 
 def padded(size, tile: int | None = None) -> tuple[int, int]:
@@ -64,10 +66,9 @@ def plan_tiles(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE)
     # Keep tiles whose centre lies within paint's reach of the centreline (plus the tile's half diagonal).
     with torch.no_grad():
         p = params.detach().to(torch.float32)
-        pts = centreline(p, size, segments=16)                         # (S, 17, 2) pixels
-        bend = (p[:, 0:2] - 2 * p[:, 2:4] + p[:, 4:6]) * p.new_tensor([W, H])
-        chord_error = bend.norm(dim=1) / (4 * 16 ** 2)                 # polyline vs Bezier, pixels
-        radius = 0.5 * p[:, 6:8].amax(1) * min(H, W) * reach + 2 + chord_error + tile * 0.7072 + 1
+        pts = centreline(p, size, SEGMENTS)                            # (S, SEGMENTS + 1, 2) pixels
+        radius = (paint_radius(p[:, WIDTHS].amax(1), min(H, W), reach) + EDGE + polyline_error(p, size)
+                  + tile * HALF_DIAGONAL + 1)                          # + 1 px: float safety
         keep = torch.zeros_like(stroke, dtype=torch.bool)
         step = 1 << 16
         for i in range(0, stroke.numel(), step):                       # bounded temporaries

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..layout import P
+from ..layout import COLOR_END, COLOR_START, OPACITY, P, P0, P1, P2, WIDTHS
 
 LUMA = (0.299, 0.587, 0.114)
 
@@ -101,11 +101,11 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
         return smooth[:, qy, qx].T
 
     params = target.new_zeros(S, P)
-    params[:, 0:2] = (p0 / scale).clamp(0, 1)
-    params[:, 2:4] = (xy / scale).clamp(0, 1)
-    params[:, 4:6] = (p2 / scale).clamp(0, 1)
-    params[:, 6:8] = width / min(H, W)
-    params[:, 8:11] = colour_at(0.7 * p0 + 0.3 * xy)
-    params[:, 11:14] = colour_at(0.7 * p2 + 0.3 * xy)
-    params[:, 14] = opacity
+    params[:, P0] = (p0 / scale).clamp(0, 1)
+    params[:, P1] = (xy / scale).clamp(0, 1)
+    params[:, P2] = (p2 / scale).clamp(0, 1)
+    params[:, WIDTHS] = width / min(H, W)
+    params[:, COLOR_START] = colour_at(0.7 * p0 + 0.3 * xy)
+    params[:, COLOR_END] = colour_at(0.7 * p2 + 0.3 * xy)
+    params[:, OPACITY] = opacity
     return params
