@@ -124,7 +124,7 @@ class TestResolution:
                                        atol=1e-5, rtol=0)
 
     def test_twice_the_size_downsampled_matches(self, style):
-        # Tape lies straight from P0 to P2 whatever P1 says; see test_tape.py for bent strokes.
+        # Tape lies straight from P0 to P2 whatever P1 says; see TestTape in test_each_style.py for bent strokes.
         value = psnr_2x(style, scattered(20, straight=is_straight(style)), (96, 144))
         assert value >= psnr_min(style), f"{style.name}: {value:.1f} dB"
 
