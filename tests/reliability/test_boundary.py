@@ -176,10 +176,10 @@ def test_render_skips_strokes_of_no_opacity(monkeypatch):
     rows = np.random.default_rng(0).random((50, 15))
     rows[10:, 14] = 0.0
     drawn = []
-    real = rendering.paint_layers
-    monkeypatch.setattr(rendering, "paint_layers", lambda c, p, s: drawn.append(len(p)) or real(c, p, s))
+    real = rendering.draw
+    monkeypatch.setattr(rendering, "draw", lambda c, p, s: drawn.append(len(p)) or real(c, p, s))
     from strokes.strokeset import StrokeSet
     full = rendering.render_tensor(StrokeSet(rows, width=64, height=48), "marker", size=64)
     assert drawn == [10]
-    monkeypatch.setattr(rendering, "paint_layers", real)
+    monkeypatch.setattr(rendering, "draw", real)
     assert torch.equal(full, rendering.render_tensor(StrokeSet(rows[:10], width=64, height=48), "marker", size=64))

@@ -56,7 +56,7 @@ def test_a_bug_is_a_short_report_pointing_at_traceback(capsys, still, tmp_path, 
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
-    monkeypatch.setattr(rendering, "paint_layers", broken)
+    monkeypatch.setattr(rendering, "draw", broken)
     assert main(["render", str(still), "-o", str(tmp_path / "a.png"), "--size", "32"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("strokes render: internal error: ZeroDivisionError: division by zero at ")
@@ -65,7 +65,7 @@ def test_a_bug_is_a_short_report_pointing_at_traceback(capsys, still, tmp_path, 
 
 def test_traceback_option_shows_the_traceback(capsys, still, tmp_path, monkeypatch):
     from strokes import rendering
-    monkeypatch.setattr(rendering, "paint_layers", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(rendering, "draw", lambda *a, **k: 1 / 0)
     for argv in (["--traceback", "render", str(still), "-o", str(tmp_path / "a.png")],
                  ["render", str(still), "-o", str(tmp_path / "a.png"), "--traceback"]):
         assert main(argv) == 1
@@ -76,7 +76,7 @@ def test_traceback_option_shows_the_traceback(capsys, still, tmp_path, monkeypat
 def test_torch_value_error_is_not_passed_off_as_a_user_error(capsys, still, tmp_path, monkeypatch):
     """Before: every ValueError, torch internals included, was one line with no way to see where."""
     from strokes import rendering
-    monkeypatch.setattr(rendering, "paint_layers", lambda *a, **k: torch.zeros(2).view(3))
+    monkeypatch.setattr(rendering, "draw", lambda *a, **k: torch.zeros(2).view(3))
     assert main(["render", str(still), "-o", str(tmp_path / "a.png")]) == 1
     assert "internal error: RuntimeError" in capsys.readouterr().err
 
