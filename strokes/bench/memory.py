@@ -4,7 +4,8 @@
 
 Writes its inputs into ``--dir`` (never into the repository; they are large):
 the largest valid strokes file (``--strokes`` strokes, JSON and ``.npz``), a
-99 MB JSON file of empty lists under an ignored key, and a 7000 x 7000 PNG.
+99 MB JSON file of empty lists under an ignored key, and a 7000 x 7000 PNG
+(loaded whole, shrunk with ``max_side``, and painted with one stroke).
 Each input is then loaded in its own Python process; the table gives that
 process's peak resident memory (``VmHWM`` of ``/proc/self/status``, Linux;
 ``ru_maxrss`` would count the memory of the parent that forked it) and wall
