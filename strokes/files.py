@@ -149,6 +149,8 @@ def _load_json(path: Path, size: int) -> StrokeSet:
     """Read a JSON strokes file in pieces: memory follows its strokes, not its size or structure."""
     where = str(path)
     containers, strokes = _prescan(path, where)
+    if strokes > MAX_STROKES + JSON_SLACK_CONTAINERS:
+        raise StrokesFileError(f"{where}: {strokes} \"p0\" keys: more strokes than the limit of {MAX_STROKES}")
     budget_bytes = JSON_SLACK_BYTES + JSON_BYTES_PER_STROKE * strokes
     budget_containers = JSON_SLACK_CONTAINERS + JSON_CONTAINERS_PER_STROKE * strokes
     if size > budget_bytes or containers > budget_containers:

@@ -1,6 +1,6 @@
 """Peak memory and time of loading big or hostile inputs, each in a fresh process.
 
-    python -m strokes.bench memory [--dir /tmp/strokes-memory] [--strokes 1000000]
+    python -m strokes.bench memory [--dir /tmp/strokes-memory] [--strokes 1000000] [--quick]
 
 Writes its inputs into ``--dir`` (never into the repository; they are large):
 the largest valid strokes file (``--strokes`` strokes, JSON and ``.npz``), a
@@ -77,8 +77,12 @@ def probe(kind: str, path: str, *extra: str) -> tuple[float, float, str]:
 def main(argv) -> int:
     parser = argparse.ArgumentParser(prog="python -m strokes.bench memory", description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default="/tmp/strokes-memory", type=Path)
-    parser.add_argument("--strokes", type=int, default=1_000_000)
+    parser.add_argument("--strokes", type=int, default=1_000_000, help="strokes of the valid files (default: 1000000)")
+    parser.add_argument("--quick", action="store_true", help="100 000 strokes (the figures then do not answer "
+                                                              "the issue's targets)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.strokes, args.dir = 100_000, args.dir / "quick"
     started = time.perf_counter()
     paths = make_inputs(args.dir, args.strokes)
     rows = [("import only", *probe("none", "-"))]

@@ -157,3 +157,11 @@ def test_small_pieces_read_the_same_strokes(tmp_path, monkeypatch):
 def test_errors_are_strokes_errors(tmp_path):
     with pytest.raises(StrokesError):
         load(write(tmp_path, "[]"))
+
+
+def test_many_stroke_like_objects_are_refused_before_parsing(tmp_path, monkeypatch):
+    """Each "p0" buys room for one stroke; more of them than MAX_STROKES cannot be a strokes file."""
+    monkeypatch.setattr(files, "MAX_STROKES", 10)
+    path = write(tmp_path, HEADER + '"junk": [' + ", ".join(['{"p0": 1}'] * 5000) + '], "strokes": []}')
+    with pytest.raises(StrokesFileError, match='5000 "p0" keys: more strokes than the limit of 10'):
+        load(path)
