@@ -35,7 +35,7 @@ LOCK_NAME = ".strokes.lock"
 
 @contextlib.contextmanager
 def folder_lock(folder, command: str, on_stale: Callable[[str], None] | None = None):
-    """Hold the lock of ``folder`` (created if missing) while the ``with`` body runs.
+    """Hold the lock of ``folder`` (created if missing, removed again if left empty) while the ``with`` body runs.
 
     Raises:
         FolderLockedError: another running process holds it.
@@ -43,6 +43,7 @@ def folder_lock(folder, command: str, on_stale: Callable[[str], None] | None = N
     """
     folder = Path(folder)
     lock = folder / LOCK_NAME
+    made = [p for p in (folder, *folder.parents) if not p.exists()]   # removed again if left empty
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -81,6 +82,11 @@ def folder_lock(folder, command: str, on_stale: Callable[[str], None] | None = N
         if (read_lock(lock) or {}).get("pid") == mine["pid"]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(lock)
+        for path in made:                      # a run that wrote nothing leaves no folder behind
+            try:
+                path.rmdir()
+            except OSError:
+                break
 
 
 def read_lock(lock) -> dict | None:

@@ -121,3 +121,12 @@ class TestFolderLock:
         finally:
             holder.kill()
             holder.wait()
+
+
+def test_lock_leaves_no_empty_folder_it_made(tmp_path):
+    with pytest.raises(ZeroDivisionError), folder_lock(tmp_path / "a" / "b", "x"):
+        1 / 0
+    assert list(tmp_path.iterdir()) == []
+    with folder_lock(tmp_path / "a" / "b", "x"):
+        (tmp_path / "a" / "b" / "kept.json").write_text("{}")
+    assert (tmp_path / "a" / "b" / "kept.json").exists()
