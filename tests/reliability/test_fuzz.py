@@ -20,7 +20,7 @@ from strokes.files import load, save, to_json
 from strokes.images import load_image
 from strokes.strokeset import StrokeSet
 
-FAST, SLOW = 15, 500
+FAST, SLOW = 30, 500
 
 
 def examples(n: int, slow: bool = False):
