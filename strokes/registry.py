@@ -24,6 +24,7 @@ BUILTIN_STYLES = {
     "watercolor": "styles.watercolor:WatercolorStyle",
     "pencil": "styles.pencil:PencilStyle",
     "tape": "styles.tape:TapeStyle",
+    "pen": "styles.pen:PenStyle",
 }
 
 
