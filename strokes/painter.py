@@ -184,7 +184,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         a :class:`Painting` whose ``strokes`` canvas is the painting's size.
     """
     from .images import load_image
-    from .registry import get_style
+    from .registry import get_style, painting_style
 
     started = time.perf_counter()
     unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
@@ -196,7 +196,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         raise PaintError(f"strokes: expected a positive number of strokes, got {strokes}")
     strokes = int(strokes)
     dev = _device(device)
-    style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+    style = painting_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
     source = load_image(image)
     H, W = canvas_size(source.shape[2], source.shape[1], size)

@@ -93,6 +93,18 @@ def style_class(name: str) -> type[Style]:
     return styles[name]
 
 
+def painting_style(name: "str | Style", **options) -> Style:
+    """The style as the painter and the neural renderer use it: :func:`get_style` with the class's
+    ``paint_options`` under ``options`` (a style instance is returned as it is).
+
+    >>> painting_style("pencil").look
+    'hatching'
+    """
+    if isinstance(name, Style):
+        return get_style(name, **options)
+    return get_style(name, **{**style_class(name).paint_options, **options})
+
+
 def get_style(name: "str | Style", **options) -> Style:
     """A style instance by name, with options as keyword arguments.
 

@@ -29,6 +29,9 @@ class Style(abc.ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reach: ClassVar[float] = 1.0
+    # Options a photo is painted with (``strokes paint``) and the style's neural renderer is
+    # trained with, when the style is asked for by name; e.g. pencil paints in its hatching look.
+    paint_options: ClassVar[dict] = {}
 
     def __init__(self, seed: int = 0):
         self.seed = int(seed)

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from ..geometry import stroke_boxes
-from ..registry import get_style
+from ..registry import painting_style
 from ..style import Style
 from .checkpoint import CheckpointError, read_checkpoint, renderer_from_checkpoint, save_checkpoint
 from .model import NeuralRenderer, RendererConfig, psnr_from_mse
@@ -132,7 +132,7 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
         half: store float16 weights and no optimizer state (small files to ship; a resumed
             run then starts a fresh optimizer).
     """
-    style = get_style(style)
+    style = painting_style(style)      # a name: the look it paints in (e.g. pencil's hatching)
     device = torch.device(device)
     out = Path(out)
     start = 0

@@ -64,8 +64,10 @@ class TestPlacement:
         row = int(.45 * H)
         line = alpha[0, 0, row, int(.3 * W):int(.7 * W)]
         assert float(line.mean()) > 0.25, f"centreline barely painted: {line}"
-        # The stroke is red: on a white canvas the centreline turns red.
-        out = draw(style, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
+        # The stroke is red: on a white canvas the centreline turns red (a style that draws
+        # in gray by default, like pencil's graphite, with its colour option on).
+        coloured = type(style)(monochrome=False) if style.options().get("monochrome") else style
+        out = draw(coloured, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
         assert float((out[0] - out[1]).mean()) > 0.1
         # Far from the stroke (beyond the style's reach) nothing is painted at all.
         assert float(alpha[0, 0, :3].max()) == 0.0 and float(alpha[0, 0, -3:].max()) == 0.0
