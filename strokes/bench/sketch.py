@@ -101,7 +101,7 @@ def main(argv) -> int:
     parser.add_argument("--images", type=Path, default=default_images(), help="folder of bench images")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--counts", default="250,1000,4000", help="line counts (1000 is scored)")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1, as strokes sketch)")
     parser.add_argument("--save", type=Path, default=None, help="keep the drawings in SAVE/")
     parser.add_argument("--quick", action="store_true", help="one image, 1000 lines only")
     parser.add_argument("--one", help=argparse.SUPPRESS)

@@ -26,7 +26,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-width", type=float, default=None, metavar="PX", help="widest line in pixels (default: 2.6)")
     parser.add_argument("--resume", action="store_true",
                         help="continue from OUTDIR/strokes.json (left by an interrupted run) up to --lines")
-    parser.add_argument("--threads", type=int, default=2, metavar="N", help="torch threads (default: 2)")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="torch threads (default: 1; the sketcher works on small tensors, and a second thread "
+                             "slows it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
