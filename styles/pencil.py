@@ -36,6 +36,7 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 LUMA = (0.299, 0.587, 0.114)
 LEAD = 0.22   # gray of graphite
@@ -78,6 +79,7 @@ class PencilStyle(Style):
     description = ("graphite pencil lines: tapered by pressure, paper grain, darker where they cross "
                    "(look='hatching': coloured-pencil shading)")
     reach = 1.0
+    textured = True
     # Painting a photo (strokes paint) shades with wide strokes: the hatching look, in colour.
     paint_options = {"look": "hatching", "monochrome": False}
 
@@ -160,7 +162,7 @@ class PencilStyle(Style):
 
         # Pressure: the stroke's intensity, lifting off along the stroke, heaviest mid-line.
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
-        press = (self.pressure * params[:, 14].view(-1, 1, 1)
+        press = (self.pressure * params[:, OPACITY].view(-1, 1, 1)
                  * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
         graphite = press * (0.2 + 0.8 * lines * (0.4 + 0.8 * strength))
         # Paper tooth (fixed to the canvas): the lead catches on the tops of the grain.
@@ -185,7 +187,7 @@ class PencilStyle(Style):
         density = 1 - (1 - density) * (1 - fill)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
-        sheet = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)         # (S, h, w)
+        sheet = self.cover * params[:, OPACITY].view(-1, 1, 1) * (1 - density)         # (S, h, w)
         alpha = inside * (sheet + density)
         fg = (density[:, None] * lead + (sheet * self.paper)[:, None]) / (sheet + density).clamp(min=1e-6)[:, None]
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
