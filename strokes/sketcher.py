@@ -70,6 +70,8 @@ class SketchOptions:
     pyramid: weights of the Gaussian pyramid levels in the loss (full size first).
     ot_weight: weight of the optimal-transport term.
     contrast: the target's darkness is scaled so this quantile of the inked pixels is full black.
+    darkest: the target's darkness is capped here (a drawing shades its darkest areas,
+        it does not fill them in), which leaves more lines for the contours.
     target_options: keyword arguments of the target filter (e.g. ``{"blur": 6}`` for dodge).
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: lines already drawn (a StrokeSet or strokes file) to continue from.
@@ -89,6 +91,7 @@ class SketchOptions:
     pyramid: tuple = (1.0, 2.0, 3.0, 3.0, 2.0)
     ot_weight: float = 0.02
     contrast: float = 0.98
+    darkest: float = 0.6
     target_options: dict | None = None
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
@@ -215,7 +218,7 @@ def sketch(image, lines: int = 800, size: int = 512, style="pencil", target: str
     source = load_image(image)
     H, W = canvas_size(source.shape[2], source.shape[1], size)
     photo = resize(source, (H, W))
-    goal = drawing_darkness(photo, target, opts.contrast, **(opts.target_options or {}))
+    goal = drawing_darkness(photo, target, opts.contrast, **(opts.target_options or {})).clamp(max=opts.darkest)
     if float(goal.max()) < 0.05:
         raise SketchError(f"target {target!r} of this image is blank paper (a flat image has no edges): "
                           f"nothing to draw; try --target image")
@@ -281,6 +284,8 @@ def _check(lines, size, target, opts: SketchOptions, kinds) -> None:
     if not 0 < opts.min_width <= opts.max_width <= 64:
         raise SketchError(f"min_width, max_width: expected 0 < min_width <= max_width <= 64 pixels, "
                           f"got {opts.min_width} and {opts.max_width}")
+    if not 0 < opts.darkest <= 1:
+        raise SketchError(f"darkest: expected a number in (0, 1], got {opts.darkest}")
     if not 0 < opts.min_intensity <= 1:
         raise SketchError(f"min_intensity: expected a number in (0, 1], got {opts.min_intensity}")
     if not 0 < opts.shortest <= opts.longest <= 1:

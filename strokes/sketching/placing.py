@@ -19,12 +19,19 @@ import torch.nn.functional as F
 
 SAMPLES = 16            # residual samples along a candidate line
 ANGLE_SCATTER = 0.3     # radians of scatter around the local edge direction
+HATCHING = -math.pi / 4  # shading runs from lower left to upper right, as a right hand hatches
 
 
-def edge_direction(darkness: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Angle ``(H, W)`` (radians, x right, y down) along which the edges of ``darkness`` ``(H, W)`` run.
+def edge_direction(darkness: torch.Tensor, sigma: float, coherence: float = 0.25,
+                   hatching: float = HATCHING) -> torch.Tensor:
+    """Angle ``(H, W)`` (radians, x right, y down) along which the lines of ``darkness`` ``(H, W)`` should run.
 
-    The structure tensor's minor eigenvector, smoothed over ``sigma`` pixels (kornia's Gaussian blur).
+    Along the edges where there are edges: the structure tensor's minor
+    eigenvector, smoothed over ``sigma`` pixels (kornia's Sobel gradient and
+    Gaussian blur). Where the local structure has no clear direction (its
+    coherence ``(l1 - l2) / (l1 + l2)`` is below ``coherence``: flat tone,
+    texture) lines run at the ``hatching`` angle, as an artist shades with
+    parallel strokes rather than with scribble.
     """
     from kornia.filters import gaussian_blur2d, spatial_gradient
     g = spatial_gradient(darkness[None, None], mode="sobel")[0, 0]          # (2, H, W): d/dx, d/dy
@@ -32,8 +39,11 @@ def edge_direction(darkness: torch.Tensor, sigma: float) -> torch.Tensor:
     k = max(3, 2 * int(math.ceil(2.5 * sigma)) + 1)
     J = gaussian_blur2d(torch.stack([gx * gx, gx * gy, gy * gy])[None], (k, k), (sigma, sigma),
                         border_type="reflect")[0]
-    across = 0.5 * torch.atan2(2 * J[1], J[0] - J[2])                         # strongest change
-    return across + math.pi / 2
+    jxx, jxy, jyy = J
+    across = 0.5 * torch.atan2(2 * jxy, jxx - jyy)                           # strongest change
+    spread = torch.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2)
+    coherent = spread / (jxx + jyy).clamp(min=1e-8)
+    return torch.where(coherent >= coherence, across + math.pi / 2, torch.full_like(across, hatching))
 
 
 def pick_slots(residual: torch.Tensor, count: int, cell: int, generator: torch.Generator) -> torch.Tensor:
