@@ -4,12 +4,12 @@ For every bench image and one synthetic scene, at 512 px: wall time (a fresh
 process, start-up included), the sketcher's own wall and CPU time and peak memory at 250 /
 1,000 / 4,000 lines; the edge F-score (3 px tolerance) of the 1,000-line
 drawing against the photo's Canny edges, next to the plain XDoG filter's;
-and, in the same run, ARIEL's greedy loop (:mod:`strokes.bench.ariel`) given
+and, in the same run, ARIEL's greedy loop (:mod:`strokes.bench._ariel`) given
 the sketcher's time for 1,000 lines.
 
 Lines are scored as drawn by the ``pen`` style (uniform lines, no grain), a
 pixel counting as inked where it is at least 35% dark, skeletonized
-(:mod:`strokes.bench.edges`): the score is of where the lines are, not of
+(:mod:`strokes.bench._edges`): the score is of where the lines are, not of
 the pencil's texture. The sketcher is scored with its default target (dodge)
 and with ``target="xdog"``; the ARIEL loop aims at the XDoG target too.
 """
@@ -33,7 +33,7 @@ def one(image: str, lines: int, size: int, threads: int, ariel: float | None, sa
     import torch
     torch.set_num_threads(threads)
     from strokes.bench.common import peak_memory_mb
-    from strokes.bench.edges import canny_reference, edge_fscore, inked
+    from strokes.bench._edges import canny_reference, edge_fscore, inked
     from strokes.images import load_image
     from strokes.painter import resize
     from strokes.registry import get_style
@@ -49,7 +49,7 @@ def one(image: str, lines: int, size: int, threads: int, ariel: float | None, sa
     if ariel is None:
         drawing = sketch(photo, lines=lines, size=size, target=target, progress=False)
     else:
-        from strokes.bench.ariel import ariel_loop
+        from strokes.bench._ariel import ariel_loop
         opts = SketchOptions()
         goal = drawing_darkness(photo, target, opts.contrast)
         got, _ = ariel_loop(goal, ariel, length=opts.longest * max(H, W) * 0.5)
