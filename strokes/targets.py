@@ -33,11 +33,11 @@ def _sigma_kernel(sigma: float) -> tuple[int, int]:
 
 
 def _blur(g: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Gaussian blur of ``(1, H, W)`` with reflected borders."""
+    """Gaussian blur of ``(1, H, W)`` with replicated borders (any image size, even smaller than the kernel)."""
     from kornia.filters import gaussian_blur2d
     if sigma <= 0:
         return g
-    return gaussian_blur2d(g[None], _sigma_kernel(sigma), (float(sigma), float(sigma)), border_type="reflect")[0]
+    return gaussian_blur2d(g[None], _sigma_kernel(sigma), (float(sigma), float(sigma)), border_type="replicate")[0]
 
 
 def gray(image) -> torch.Tensor:
