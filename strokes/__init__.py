@@ -8,7 +8,8 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * drawing:        render, composite
 * images in:      load_image
 * painting:       paint, Painting, load_renderer, train_renderer
-* outputs:        frames, animate, export_svg
+* drawing lines:  sketch, Drawing (and the filters in strokes.targets)
+* outputs:        frames, animate, export_svg, export_plotter_svg
 * errors:         StrokesError (strokes.errors has the rest)
 """
 from importlib import import_module
@@ -26,9 +27,10 @@ _WHERE = {
     "composite": "compositing",
     "load_image": "images", "ImageError": "images",
     "paint": "painter", "Painting": "painter",
+    "sketch": "sketcher", "Drawing": "sketcher",
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
-    "export_svg": "svg",
+    "export_svg": "svg", "export_plotter_svg": "plotter",
     "StrokesError": "errors",
 }
 

@@ -170,7 +170,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         a :class:`Painting` whose ``strokes`` canvas is the painting's size.
     """
     from .images import load_image
-    from .registry import get_style
+    from .registry import get_style, painting_style
 
     started = time.perf_counter()
     unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
@@ -183,7 +183,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
                          f"file holds), got {strokes}")
     strokes = int(strokes)
     dev = _device(device)
-    style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+    style = painting_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
     source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)

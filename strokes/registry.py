@@ -26,6 +26,7 @@ BUILTIN_STYLES = {
     "watercolor": "strokes.styles.watercolor:WatercolorStyle",
     "pencil": "strokes.styles.pencil:PencilStyle",
     "tape": "strokes.styles.tape:TapeStyle",
+    "pen": "strokes.styles.pen:PenStyle",
 }
 
 
@@ -85,6 +86,18 @@ def style_class(name: str) -> type[Style]:
             f"unknown style {name!r}; available: {', '.join(sorted(styles))} "
             f"(third-party styles register under the entry-point group {ENTRY_POINT_GROUP!r})")
     return styles[name]
+
+
+def painting_style(name: "str | Style", **options) -> Style:
+    """The style as the painter and the neural renderer use it: :func:`get_style` with the class's
+    ``paint_options`` under ``options`` (a style instance is returned as it is).
+
+    >>> painting_style("pencil").look
+    'hatching'
+    """
+    if isinstance(name, Style):
+        return get_style(name, **options)
+    return get_style(name, **{**style_class(name).paint_options, **options})
 
 
 def get_style(name: "str | Style", **options) -> Style:
