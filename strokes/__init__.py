@@ -9,6 +9,7 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * images in:      load_image
 * painting:       paint, Painting, load_renderer, train_renderer
 * drawing lines:  sketch, Drawing (and the filters in strokes.targets)
+* tracing:        trace (line art to clean strokes)
 * outputs:        frames, animate, export_svg, export_plotter_svg
 * errors:         StrokesError (strokes.errors has the rest)
 """
@@ -28,6 +29,7 @@ _WHERE = {
     "load_image": "images", "ImageError": "images",
     "paint": "painter", "Painting": "painter",
     "sketch": "sketcher", "Drawing": "sketcher",
+    "trace": "tracer",
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
     "export_svg": "svg", "export_plotter_svg": "plotter",
