@@ -1,0 +1,121 @@
+"""Strokes that hold still: a painting of frame t re-optimized from frame t-1's strokes.
+
+:func:`repaint` takes the strokes of the previous frame's painting, keeps
+every stroke (same count, same order: stroke ``i`` of frame t is stroke ``i``
+of frame t-1) and re-optimizes only the strokes whose box touches a part of
+the picture that changed, with fewer steps than a fresh painting. Strokes
+away from any change stay bit for bit as they were, so still parts of the
+video do not flicker at all, and moving parts are followed by the strokes
+already there instead of being painted anew.
+
+It walks the painter's own plan (:func:`strokes.painting.schedule.plan`):
+level by level, batch by batch, each batch's changed strokes optimized over
+the canvas of all strokes below them, on the level's working canvas, as the
+painter painted them. A stroke may move ``MOTION`` stroke lengths per frame
+and keeps its level's width range.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .geometry import stroke_boxes
+from .layout import POINTS
+from .painting.optimize import Bounds, optimize_batch
+from .painting.schedule import LENGTH, batches, plan
+from .painting.seeding import blur
+from .painting.windows import draw_strokes
+
+WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
+MOTION = 0.35               # a control point may move this many stroke lengths from one frame to the next
+CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
+
+__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE"]
+
+
+def _resize(image: torch.Tensor, size) -> torch.Tensor:
+    if tuple(image.shape[-2:]) == tuple(size):
+        return image
+    return F.interpolate(image[None], size=size, mode="bilinear", antialias=True, align_corners=False)[0]
+
+
+def changed_pixels(now: torch.Tensor, before: torch.Tensor, threshold: float = CHANGE) -> torch.Tensor:
+    """``(H, W)`` bool: where frame ``now`` differs from ``before`` (both ``(3, H, W)`` in [0, 1]).
+
+    The difference is blurred over about a pixel first, so compression noise
+    and single-pixel jitter do not count as change.
+
+    >>> a = torch.zeros(3, 8, 8); b = a.clone(); b[:, 2:4, 2:4] = 1
+    >>> int(changed_pixels(b, a).sum()) > 0, bool(changed_pixels(a, a).any())
+    (True, False)
+    """
+    diff = blur((now - before).abs().sum(0, keepdim=True), 1.0)[0]
+    return diff > threshold
+
+
+def _touching(params: torch.Tensor, changed: torch.Tensor, reach: float) -> torch.Tensor:
+    """``(S,)`` bool: strokes whose box holds a changed pixel of ``changed`` ``(H, W)``."""
+    H, W = changed.shape
+    boxes = stroke_boxes(params, (H, W), reach=reach)
+    summed = F.pad(changed.double().cumsum(0).cumsum(1), (1, 0, 1, 0))     # integral image
+    t, l, b, r = boxes.unbind(1)
+    inside = summed[b, r] - summed[t, r] - summed[b, l] + summed[t, l]
+    return inside > 0
+
+
+def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: float) -> Bounds:
+    """A box per stroke around all its control points, grown by ``motion_px``: every stroke starts inside."""
+    H, W = size
+    scale = params.new_tensor([W, H])
+    pts = params[:, POINTS].view(-1, 3, 2) * scale
+    low = (pts.amin(1) - motion_px).clamp(min=0).minimum(scale)
+    high = (pts.amax(1) + motion_px).minimum(scale).clamp(min=0)
+    width = params[:, 6:8]
+    width_low = min(WIDTH_RANGE[0] * level_width, float(width.min()))
+    width_high = max(WIDTH_RANGE[1] * level_width, float(width.max()))
+    return Bounds(low, high, width_low, width_high)
+
+
+def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
+            steps: int = 15, lr: float = 0.1, ot_weight: float = 0.1, max_batch: int = 100,
+            threshold: float = CHANGE) -> tuple[torch.Tensor, float]:
+    """Frame t's strokes ``(S, 15)`` from frame t-1's ``previous`` ``(S, 15)``.
+
+    Args:
+        previous: strokes of the previous frame's painting, canvas-relative.
+        target: this frame ``(3, H, W)`` in [0, 1] at the painting's size.
+        before: the previous frame ``(3, H, W)``, to find what changed.
+        style: what draws the strokes (a :class:`~strokes.style.Style`).
+        background: RGB of the bare canvas.
+        steps: optimizer steps per batch (a fresh painting takes 60).
+
+    Returns:
+        ``(strokes (S, 15), share of strokes re-optimized)``.
+    """
+    S = len(previous)
+    H, W = target.shape[-2:]
+    params = previous.detach().clone()
+    bg = torch.as_tensor(background, dtype=torch.float32, device=target.device)
+    changed_full = changed_pixels(target, before, threshold).float()
+    moved = 0
+    current = None
+    for level, first, count in batches(plan(S, (H, W), max_batch)):
+        if current is not level:
+            current = level
+            work_target = _resize(target, level.work).clamp(0, 1)
+            changed = _resize(changed_full[None], level.work)[0] > 0
+            canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
+        batch = params[first:first + count]
+        active = _touching(batch, changed, getattr(style, "reach", 1.0))
+        if active.any():
+            base = draw_strokes(canvas, batch[~active], style)      # the batch's still strokes, under the moving ones
+            width_px = level.width * min(level.work)
+            bounds = _motion_bounds(batch[active], level.work, MOTION * LENGTH * width_px, level.width)
+            new, _ = optimize_batch(batch[active], bounds, base, work_target, style, bg,
+                                    ot_weight=ot_weight, steps=steps, lr=lr)
+            batch = batch.clone()
+            batch[active] = new
+            params[first:first + count] = batch
+            moved += int(active.sum())
+        canvas = draw_strokes(canvas, batch, style)
+    return params, moved / max(1, S)
