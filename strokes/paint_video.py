@@ -124,7 +124,7 @@ def read_clip(path, size: int, frames: slice = slice(None), every: int = 1):
                 break
             if k < start or (k - start) % every:
                 continue
-            t = torch.from_numpy(np.ascontiguousarray(frame)).permute(2, 0, 1).float() / 255
+            t = torch.from_numpy(np.array(frame)).permute(2, 0, 1).float() / 255
             H, W = canvas_size(t.shape[2], t.shape[1], size)
             out.append((resize(t, (H, W)) * 255 + 0.5).clamp(0, 255).byte().permute(1, 2, 0).numpy())
             numbers.append(k)
