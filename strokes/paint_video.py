@@ -32,6 +32,8 @@ import torch
 from .atomic import atomic_path
 from .coherence import CHANGE, repaint
 
+STEPS_NEXT = 20    # optimizer steps per batch for a frame painted from the one before (a fresh painting: 60)
+
 __all__ = ["paint_video", "paint_chunk", "read_clip", "load_video_strokes", "parse_frames", "VideoResult",
            "VIDEO_INSTALL"]
 
@@ -143,13 +145,14 @@ def _tensor(frame: np.ndarray) -> torch.Tensor:
 
 
 def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int = 0, coherent: bool = True,
-                steps_next: int = 15, threshold: float = CHANGE, device="cpu", callback=None,
+                steps_next: int = STEPS_NEXT, threshold: float = CHANGE, device="cpu", callback=None,
                 **paint_options) -> dict:
     """Paint consecutive frames ``(T, H, W, 3)`` uint8; the first afresh, each next from the one before.
 
     With ``coherent=False`` every frame is painted afresh (same seed). Runs on one thread.
     Returns ``{"strokes": (T, S, 15) float32, "frames": (T, H, W, 3) uint8,
-    "background": (3,), "seconds": (T,), "moved": (T,) share of strokes re-optimized}``.
+    "background": (3,), "seconds": (T,) wall, "cpu": (T,) CPU seconds of this process,
+    "moved": (T,) share of strokes re-optimized}``.
     """
     from .painter import Painting, paint
     from .registry import get_style
@@ -162,11 +165,11 @@ def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int =
     look = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
     painted = np.empty((T, H, W, 3), np.uint8)
     params_out = np.empty((T, strokes, 15), np.float32)
-    seconds, moved = np.zeros(T), np.zeros(T)
+    seconds, cpu, moved = np.zeros(T), np.zeros(T), np.zeros(T)
     first = None
     previous = None
     for t in range(T):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         target = _tensor(frames[t]).to(dev)
         if first is None or not coherent:
             p = paint(target, style=look, strokes=strokes, size=max(H, W), seed=seed, device=dev,
@@ -176,7 +179,7 @@ def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int =
             first = first or background
         else:
             params, moved[t] = repaint(previous, target, _tensor(frames[t - 1]).to(dev), look, first,
-                                       steps=steps_next, threshold=threshold,
+                                       steps=steps_next, threshold=threshold, seed=(seed, t),
                                        ot_weight=paint_options.get("ot_weight", 0.1),
                                        max_batch=paint_options.get("max_batch", 100))
             background = first
@@ -185,10 +188,11 @@ def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int =
         params_out[t] = params.cpu().numpy()
         previous = params
         seconds[t] = time.perf_counter() - started
+        cpu[t] = time.process_time() - started_cpu
         if callback is not None:
             callback(t)
     return {"strokes": params_out, "frames": painted, "background": np.array(first, np.float64),
-            "seconds": seconds, "moved": moved}
+            "seconds": seconds, "cpu": cpu, "moved": moved}
 
 
 def _chunk_work(frames, options):
@@ -233,7 +237,7 @@ def chunk_plan(T: int, chunk: int, overlap: int) -> list[tuple[int, int, int]]:
 
 def paint_video(source, out, style="oil", strokes: int = 500, size: int = 512, seed: int = 0,
                 frames: "slice | str | None" = None, every: int = 1, coherent: bool = True,
-                steps_next: int = 15, threshold: float = CHANGE, workers: int = 1, ray=None,
+                steps_next: int = STEPS_NEXT, threshold: float = CHANGE, workers: int = 1, ray=None,
                 chunk: int | None = None, overlap: int = 3, formats=("mp4",), device="cpu",
                 progress: bool = True, **paint_options) -> VideoResult:
     """Paint every chosen frame of a clip into ``out/painting.mp4`` and ``out/strokes.npz`` (see the module).

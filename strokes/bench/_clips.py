@@ -1,8 +1,8 @@
 """A synthetic clip for the video benchmark and tests: a scene, moving objects, a panning camera.
 
 ``synthetic_clip(T, H, W)`` returns ``(T, H, W, 3)`` uint8 frames of a
-landscape (sky gradient, two rows of hills, a textured field) wider than the
-frame, seen through a camera that pans right by ``pan`` pixels per frame,
+landscape (the painter benchmark's: sky, sun, hills, lake, house, tree,
+grass) wider than the frame, seen through a camera that pans right by ``pan`` pixels per frame,
 with a red ball bouncing across it and a dark box sliding the other way.
 Made by our own code, the same for the same arguments.
 
@@ -18,27 +18,15 @@ import numpy as np
 __all__ = ["synthetic_clip", "write_clip"]
 
 
-def _scene(H: int, W: int, rng: np.random.Generator) -> np.ndarray:
-    """The landscape ``(H, W, 3)`` float in [0, 1]."""
-    y = np.linspace(0, 1, H)[:, None]
-    x = np.linspace(0, 1, W)[None, :]
-    sky = np.stack([0.45 + 0.3 * y, 0.65 + 0.2 * y, 0.95 - 0.1 * y], -1) * np.ones((H, W, 1))
-    far = 0.45 + 0.08 * np.sin(7 * x * np.pi) + 0.05 * np.sin(19 * x * np.pi + 1)
-    near = 0.62 + 0.06 * np.sin(4 * x * np.pi + 2) + 0.03 * np.sin(23 * x * np.pi)
-    img = sky.copy()
-    img[(y > far)[..., None].repeat(3, -1)] = 0
-    img += (y > far)[..., None] * np.array([0.35, 0.45, 0.6])
-    field = (y > near)[..., None]
-    texture = 0.06 * rng.standard_normal((H, W, 1)).repeat(3, -1)
-    stripes = 0.05 * np.sin(60 * x * np.pi + 8 * y)[..., None]
-    img = np.where(field, np.array([0.35, 0.6, 0.25]) + texture * 0.5 + stripes, img)
-    return img.clip(0, 1)
+def _scene(H: int, W: int) -> np.ndarray:
+    """The landscape of the painter's benchmark (:func:`strokes.bench.paint.synthetic_scene`), ``(H, W, 3)`` in [0, 1]."""
+    from .paint import synthetic_scene
+    return np.asarray(synthetic_scene(W, H), np.float64) / 255
 
 
-def synthetic_clip(T: int = 24, H: int = 96, W: int = 128, pan: float = 1.5, seed: int = 0) -> np.ndarray:
+def synthetic_clip(T: int = 24, H: int = 96, W: int = 128, pan: float = 1.5) -> np.ndarray:
     """``(T, H, W, 3)`` uint8 frames: a panning camera over a scene with a bouncing ball and a sliding box."""
-    rng = np.random.default_rng(seed)
-    scene = _scene(H, W + int(np.ceil(pan * T)) + 2, rng)
+    scene = _scene(H, int(1.6 * W) + int(np.ceil(pan * T)) + 2)
     yy, xx = np.mgrid[0:H, 0:W]
     frames = np.empty((T, H, W, 3), np.uint8)
     for t in range(T):

@@ -18,8 +18,8 @@ def add_arguments(parser) -> None:
     g.add_argument("--force", action="store_true", help="repaint images whose outputs exist (default: skip them)")
     g.add_argument("--frames", default=None, metavar="A:B", help="video: source frames A to B-1 (default: all)")
     g.add_argument("--every", type=int, default=1, metavar="K", help="video: paint every K-th frame (default: 1)")
-    g.add_argument("--steps-next", type=int, default=15, metavar="N",
-                   help="video: optimizer steps per batch for frames after the first (default: 15)")
+    g.add_argument("--steps-next", type=int, default=20, metavar="N",
+                   help="video: optimizer steps per batch for frames after the first (default: 20)")
     g.add_argument("--independent", action="store_true",
                    help="video: paint every frame afresh instead of from the frame before")
     g.add_argument("--chunk", type=int, default=None, metavar="N",
