@@ -21,11 +21,11 @@ import torch
 import torch.nn.functional as F
 
 from .geometry import stroke_boxes
-from .layout import COLOR_END, COLOR_START, POINTS
+from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
-from .painting.windows import draw_strokes
+from .rendering import draw
 
 WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
 MOTION = 0.35               # a control point may move this many stroke lengths from one frame to the next
@@ -73,7 +73,7 @@ def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: fl
     pts = params[:, POINTS].view(-1, 3, 2) * scale
     low = (pts.amin(1) - motion_px).clamp(min=0).minimum(scale)
     high = (pts.amax(1) + motion_px).minimum(scale).clamp(min=0)
-    width = params[:, 6:8]
+    width = params[:, WIDTHS]
     width_low = min(WIDTH_RANGE[0] * level_width, float(width.min()))
     width_high = max(WIDTH_RANGE[1] * level_width, float(width.max()))
     return Bounds(low, high, width_low, width_high)
@@ -140,12 +140,12 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             change = _resize(change_full, level.work)[0]
             changed = change > threshold
             angles = None
-            canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
+            canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
         batch = params[first:first + count]
         hits, area = _box_sums(batch, changed.float(), reach)
         active = hits > 0
         if active.any():
-            base = draw_strokes(canvas, batch[~active], style)      # the batch's still strokes, under the moving ones
+            base = draw(canvas.clone(), batch[~active], style)      # the batch's still strokes, under the moving ones
             width_px = level.width * min(level.work)
             length_px = LENGTH * width_px
             start = _recolored(batch[active], work_target, level.width)
@@ -169,5 +169,5 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             batch[active] = new
             params[first:first + count] = batch
             moved += int(active.sum())
-        canvas = draw_strokes(canvas, batch, style)
+        canvas = draw(canvas, batch, style)           # in place
     return params, moved / max(1, S)

@@ -37,6 +37,7 @@ def main(argv) -> int:
     ap.add_argument("--strokes", type=int, default=60)
     ap.add_argument("--style", default="oil")
     ap.add_argument("--steps-next", type=int, default=20)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (a GPU worker's time per frame)")
     ap.add_argument("--out", type=Path, default=None, help="folder for a strip of input / coherent / fresh frames")
     a = ap.parse_args(argv)
 
@@ -46,7 +47,8 @@ def main(argv) -> int:
     rows = {}
     for name, coherent in (("coherent", True), ("fresh", False)):
         t = time.perf_counter()
-        r = paint_chunk(clip, style=a.style, strokes=a.strokes, coherent=coherent, steps_next=a.steps_next)
+        r = paint_chunk(clip, style=a.style, strokes=a.strokes, coherent=coherent, steps_next=a.steps_next,
+                        device=a.device)
         scores = [psnr(p / 255.0, f / 255.0) for p, f in zip(r["frames"], clip)]
         rows[name] = dict(first=r["cpu"][0], later=float(np.median(r["cpu"][1:])), flicker=flicker(r["frames"], clip),
                           psnr=float(np.mean(scores)), moved=float(np.mean(r["moved"][1:])),
