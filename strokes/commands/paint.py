@@ -4,13 +4,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import many_options
+
 HELP = "paint an image into N vector strokes (writes OUTDIR/painting.png and OUTDIR/strokes.json)"
 
 _NAMED = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0), "gray": (0.5, 0.5, 0.5), "grey": (0.5, 0.5, 0.5)}
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("image", metavar="IMAGE", help="picture to paint (PNG, JPEG, ...; any size, any mode)")
+    parser.add_argument("image", metavar="IMAGE", help="picture to paint (PNG, JPEG, ...; any size, any mode); "
+                        "a folder or glob paints every image into OUTDIR/<name>/, a video every frame")
     parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for painting.png and strokes.json")
     parser.add_argument("--style", default="oil", metavar="NAME", help="style to paint in (default: oil)")
     parser.add_argument("--strokes", type=int, default=500, metavar="N", help="number of strokes (default: 500)")
@@ -33,6 +36,7 @@ def add_arguments(parser) -> None:
                         help="torch threads (default: 1; the painter works on small tensors, and more threads "
                              "slow it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    many_options.add_arguments(parser)
 
 
 def parse_color(text: str) -> "str | tuple[float, float, float]":
@@ -79,6 +83,11 @@ def run(args) -> int:
     options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer}
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
+    kind = many_options.wanted(args)
+    if kind is not None:                 # a folder, glob or video: many paintings, each without a checkpoint
+        del options["checkpoint"]
+        return many_options.run(args, kind, dict(options, style=args.style, strokes=args.strokes, size=args.size,
+                                                 seed=args.seed, device=args.device))
     if args.resume:
         options["resume"] = checkpoint
     with folder_lock(out, f"strokes paint {args.image}", on_stale=_say):
