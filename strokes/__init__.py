@@ -9,6 +9,7 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * images in:      load_image
 * painting:       paint, Painting, load_renderer, train_renderer
 * outputs:        frames, animate, export_svg
+* colour:         recolor, colorize (and strokes.color)
 """
 from importlib import import_module
 
@@ -28,6 +29,7 @@ _WHERE = {
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
     "export_svg": "svg",
+    "recolor": "color.recolor", "colorize": "color.colorize",
 }
 
 __all__ = sorted(_WHERE) + ["__version__"]

@@ -15,7 +15,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from . import __version__
 
-COMMANDS = ["paint", "render", "styles", "animate", "export", "train-renderer"]
+COMMANDS = ["paint", "recolor", "render", "styles", "animate", "export", "train-renderer"]
 
 
 def _command_module(name: str):

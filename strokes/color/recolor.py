@@ -46,21 +46,26 @@ def load_reference(like, what: str = "like") -> torch.Tensor:
 
 
 def stroke_colours(stroke_set: StrokeSet) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end colours ``(2S, 3)`` Lab (all starts, then all ends) and their mass ``(2S,)``: half the area each."""
+    """The painting's colours ``(2S + 1, 3)`` Lab and their mass ``(2S + 1,)``.
+
+    All start colours, then all end colours (half its visible area each), then the
+    bare canvas (the area no stroke covers).
+    """
     area, _ = coverage(stroke_set)
     t = stroke_set.to_tensor()
-    lab = rgb_to_lab(torch.cat([t[:, COLOR_START], t[:, COLOR_END]])).double().numpy()
+    bg = torch.tensor([stroke_set.background], dtype=torch.float32)
+    lab = rgb_to_lab(torch.cat([t[:, COLOR_START], t[:, COLOR_END], bg])).double().numpy()
     w = area.double().numpy() / 2
-    return lab, np.concatenate([w, w])
+    return lab, np.concatenate([w, w, [max(0.0, 1.0 - 2 * w.sum())]])
 
 
 def with_colours(stroke_set: StrokeSet, lab: np.ndarray, meta: dict | None = None) -> StrokeSet:
-    """The strokes with new start and end colours ``(2S, 3)`` Lab (starts, then ends)."""
+    """The strokes with new colours ``(2S + 1, 3)`` Lab: starts, ends, then the bare canvas."""
     S = len(stroke_set)
     rgb = lab_to_rgb(torch.as_tensor(lab, dtype=torch.float32)).double().numpy()
     params = stroke_set.params.copy()
-    params[:, COLOR_START], params[:, COLOR_END] = rgb[:S], rgb[S:]
-    return StrokeSet(params, stroke_set.width, stroke_set.height, stroke_set.background,
+    params[:, COLOR_START], params[:, COLOR_END] = rgb[:S], rgb[S:2 * S]
+    return StrokeSet(params, stroke_set.width, stroke_set.height, tuple(rgb[2 * S]),
                      {**stroke_set.meta, **(meta or {})})
 
 
@@ -96,8 +101,6 @@ def recolor(stroke_set: StrokeSet, like=None, keep_lightness: bool = True, amoun
     if method not in ("transport", "mean-variance"):
         raise ColorError(f"method: expected 'transport' or 'mean-variance', got {method!r}")
     reference = load_reference(like).double().numpy()
-    if len(stroke_set) == 0:
-        return StrokeSet(stroke_set.params, stroke_set.width, stroke_set.height, stroke_set.background, stroke_set.meta)
     lab, weights = stroke_colours(stroke_set)
     moved = transport_colours(lab, weights, reference, keep_lightness, seed=seed) if method == "transport" \
         else mean_variance_transfer(lab, weights, reference, keep_lightness)

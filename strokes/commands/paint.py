@@ -33,6 +33,8 @@ def add_arguments(parser) -> None:
                         help="torch threads (default: 1; the painter works on small tensors, and more threads "
                              "slow it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    from strokes.color.cli import add_paint_arguments
+    add_paint_arguments(parser)
 
 
 def parse_color(text: str) -> "str | tuple[float, float, float]":
@@ -76,6 +78,8 @@ def run(args) -> int:
         options["ot_weight"] = args.ot_weight
     if args.resume:
         options["resume"] = checkpoint
+    from strokes.color import cli as color
+    options.update(color.paint_options(args, args.image))
     try:
         painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
                          device=args.device, progress=not args.quiet, **options)
@@ -84,6 +88,7 @@ def run(args) -> int:
             print(f"strokes paint: stopped; the strokes painted so far are in {checkpoint} "
                   f"(continue with --resume)", file=sys.stderr)
         raise
+    painting = color.finish(args, painting, args.image)
     painting.save(out, npz=args.npz)
     s = painting.strokes
     if not args.quiet:
