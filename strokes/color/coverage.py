@@ -8,15 +8,17 @@ should weigh it by. Strokes are drawn on a small full canvas in chunks from
 the top down; within a chunk ``T_i`` is a reversed cumulative sum of
 ``log(1 - a)``, and the light left for the lower chunks is kept on a map.
 
-The strokes are drawn by a flat style (``marker`` by default): coverage is a
-matter of where the strokes are, not of how a textured brush shades them.
+By default the strokes are drawn as plain ribbons of their width and
+opacity (:class:`Shape`): coverage is a matter of where the strokes are,
+not of how a textured brush shades them or how translucent its ink is.
 """
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 
-from ..geometry import stroke_boxes
+from ..geometry import centreline_distance, stroke_boxes
+from ..geometry import coverage as edge_coverage
 from ..rendering import canvas_size
 from ..strokeset import StrokeSet
 
@@ -25,7 +27,7 @@ CHUNK_PIXELS = 1 << 22   # most canvas pixels held per chunk (strokes x H x W), 
 
 
 def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: int = COVERAGE_SIZE,
-             style="marker") -> tuple[torch.Tensor, torch.Tensor | None]:
+             style=None) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Visible area of each stroke and, optionally, features of a picture averaged under each stroke.
 
     Args:
@@ -33,7 +35,7 @@ def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: 
         features: ``(F, h, w)`` per-pixel features of the picture the strokes paint (any size;
             resized to the measuring canvas), or ``None``.
         size: longest side of the measuring canvas in pixels.
-        style: the style whose alpha defines where a stroke lies.
+        style: the style whose alpha defines where a stroke lies (default :class:`Shape`).
 
     Returns:
         ``area (S,)``: visible area, fraction of the canvas (sums to at most 1), and
@@ -42,7 +44,7 @@ def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: 
     """
     from ..registry import get_style
 
-    style = get_style(style) if isinstance(style, str) else style
+    style = Shape() if style is None else get_style(style) if isinstance(style, str) else style
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     params = stroke_set.to_tensor()
     S = len(params)
@@ -74,6 +76,18 @@ def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: 
     if bool(hidden.any()):                       # a stroke painted over: the picture's mean stands in
         means[hidden] = feats.mean((1, 2))
     return area, means
+
+
+class Shape:
+    """Where a stroke lies: a ribbon of its mean width around the centreline, alpha = opacity inside."""
+
+    reach = 1.0
+
+    def rasterize(self, params, size, window=None):
+        dist = centreline_distance(params, size, window)                      # (S, h, w) pixels
+        half = 0.25 * min(size) * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
+        alpha = params[:, 14].view(-1, 1, 1) * edge_coverage(dist - half)
+        return None, alpha[:, None]
 
 
 def _chunks(boxes: torch.Tensor, most: int) -> list[tuple[int, int, int, int]]:
