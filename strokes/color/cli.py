@@ -25,7 +25,7 @@ def add_paint_arguments(parser) -> None:
     group.add_argument("--style-image", metavar="REF",
                        help="paint in the manner of this picture (its colours and small-patch texture)")
     group.add_argument("--style-weight", type=float, default=None, metavar="W",
-                       help="weight of the style-image term next to the pixel loss (default: 1.0)")
+                       help="weight of the style-image term next to the pixel loss (default: 0.3)")
 
 
 def paint_options(args, image) -> dict:
@@ -67,7 +67,8 @@ def colour_options(image, palette=None, colors=None, colorize_like=None, style_i
         from .recolor import load_reference
         load_reference(colorize_like, what=name("colorize_like"))
     if style_image is not None:
-        options["extra_loss"] = style_loss(style_image, 1.0 if style_weight is None else style_weight,
+        from .style_image import WEIGHT
+        options["extra_loss"] = style_loss(style_image, WEIGHT if style_weight is None else style_weight,
                                            seed=seed, what=name("style_image"))
 
     def finish(strokes):

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 SCALES = (1, 2, 4)        # average-pooling factors the statistics are compared at
 SAMPLES = 768             # canvas pixels sampled per scale and step
 STYLE_SAMPLES = 4096      # style-image pixels per scale (fixed)
+WEIGHT = 0.3              # default weight of the term next to the painter's pixel loss
 PROJECTIONS = 32          # random directions per distance
 
 
@@ -83,7 +84,7 @@ class StyleLoss:
     Called with a working canvas ``(3, h, w)`` in [0, 1]; returns a scalar tensor.
     """
 
-    def __init__(self, style_image: torch.Tensor, weight: float = 1.0, seed: int = 0):
+    def __init__(self, style_image: torch.Tensor, weight: float = WEIGHT, seed: int = 0):
         self.style = style_image.float().clamp(0, 1)
         self.weight = float(weight)
         self.generator = torch.Generator().manual_seed(seed)
