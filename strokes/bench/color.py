@@ -60,6 +60,8 @@ def main(argv) -> int:
     torch.set_num_threads(1)
     args.cache.mkdir(parents=True, exist_ok=True)
     images = sorted(p for p in args.images.glob("*") if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+    if len(images) < 2:
+        parser.error(f"expected at least two pictures in {args.images}, got {len(images)} (use --images DIR)")
     names = [p.stem for p in images]
     photos = {p.stem: load_image(p) for p in images}
     print(f"# strokes.bench color: {len(images)} images, {args.strokes} strokes at {args.size} px, "
