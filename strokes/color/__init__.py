@@ -12,7 +12,7 @@ filters.
 from importlib import import_module
 
 _WHERE = {
-    "recolor": "recolor", "colorize": "colorize", "paint": "cli",
+    "recolor": "recolor", "colorize": "colorize", "paint": "painting",
     "StyleLoss": "style_image", "sliced_wasserstein": "style_image",
     "PaletteSnap": "palette", "parse_palette": "palette",
     "coverage": "coverage", "ColorError": "errors",

@@ -1,11 +1,12 @@
 """``recolor``: new colours for stored strokes, from a reference picture or a palette; nothing else changes.
 
 >>> from strokes.strokeset import StrokeSet
->>> s = StrokeSet([[.1, .5, .5, .4, .9, .5, .1, .1, .9, .2, .1, .8, .3, .1, 1],
-...                [.5, .1, .5, .5, .5, .9, .1, .1, .1, .2, .8, .2, .3, .9, 1]], width=64, height=64)
+>>> s = StrokeSet([[.1, .5, .5, .4, .9, .5, .1, .1, .9, .9, .6, .8, .9, .7, 1],     # light yellow
+...                [.5, .1, .5, .5, .5, .9, .1, .1, .1, .1, .3, .2, .1, .4, 1]],    # dark blue
+...               width=64, height=64)
 >>> two = recolor(s, palette=["#000000", "#ffffff"], balance=0)
 >>> two.params[:, 8:14].tolist(), two.meta["palette"]
-([[0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]], ['#000000', '#ffffff'])
+([[1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]], ['#000000', '#ffffff'])
 """
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def _with_palette(stroke_set: StrokeSet, paints_rgb_given, k, balance: float, se
         paints = paints_rgb_given if paints_rgb_given is not None else np.zeros((0, 3))
         return StrokeSet(stroke_set.params, stroke_set.width, stroke_set.height, stroke_set.background,
                          {**stroke_set.meta, "palette": to_hex(paints)})
-    lab, weights = stroke_colours(stroke_set)
+    _, weights = stroke_colours(stroke_set)
     S = len(stroke_set)
     mean_lab = rgb_to_lab(torch.as_tensor(
         0.5 * (stroke_set.params[:, COLOR_START] + stroke_set.params[:, COLOR_END]), dtype=torch.float32)).double().numpy()
