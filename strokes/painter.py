@@ -27,6 +27,8 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import save_image
+from .errors import PaintError
+from .files import MAX_STROKES
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
@@ -35,14 +37,11 @@ from .strokeset import StrokeSet
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
+MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
-
-
-class PaintError(ValueError):
-    """A painting request that cannot be carried out (bad option or resume file)."""
 
 
 @dataclass
@@ -127,9 +126,8 @@ class Painting:
 
 
 def _device(device) -> torch.device:
-    if device in (None, "auto"):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    from .boundary import device as checked_device
+    return checked_device(device)
 
 
 def _background(option, target: torch.Tensor) -> tuple[float, float, float]:
@@ -178,7 +176,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         a :class:`Painting` whose ``strokes`` canvas is the painting's size.
     """
     from .images import load_image
-    from .registry import get_style
+    from .registry import get_style, painting_style
 
     started = time.perf_counter()
     unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
@@ -186,14 +184,19 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         raise PaintError(f"paint() got unknown option(s) {', '.join(unknown)}; "
                          f"options are: {', '.join(PaintOptions.__dataclass_fields__)}")
     opts = PaintOptions(**options)
-    if int(strokes) < 1:
-        raise PaintError(f"strokes: expected a positive number of strokes, got {strokes}")
+    if not 1 <= int(strokes) <= MAX_STROKES:
+        raise PaintError(f"strokes: expected a number of strokes from 1 to {MAX_STROKES} (the most a strokes "
+                         f"file holds), got {strokes}")
     strokes = int(strokes)
     dev = _device(device)
-    style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+    style = painting_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
-    source = load_image(image)
+    source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)
+    if min(H, W) < MIN_SIDE:
+        where = f"{image}: " if isinstance(image, (str, Path)) else ""
+        raise PaintError(f"{where}painted at size {size}, this image is {W}x{H} pixels; the painter needs at "
+                         f"least {MIN_SIDE} pixels on each side (a larger size, or crop the image)")
     target = resize(source.to(dev), (H, W))
     background = _background(opts.background, target)
     done = _resumed(opts.resume, (H, W), background)

@@ -38,6 +38,9 @@ class Style(abc.ABC):
       ``renderer="auto"``: ``"style"`` (this rasterizer) or ``"mixed"`` (the
       style's neural renderer for the broad levels, this rasterizer for the
       last); ``python -m strokes.bench drawers`` measures which is faster.
+    * ``paint_options``: options a photo is painted with (``strokes paint``) and
+      the style's neural renderer is trained with, when the style is asked for by
+      name (:func:`strokes.registry.painting_style`); pencil paints in its hatching look.
     * :meth:`paint_path`: the centreline the paint actually follows (tape lies
       straight whatever P1), used to plan where a stroke is drawn.
 
@@ -51,6 +54,7 @@ class Style(abc.ABC):
     textured: ClassVar[bool] = False
     svg_shape: ClassVar[str] = "outline"
     paint_renderer: ClassVar[str] = "style"
+    paint_options: ClassVar[dict] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -167,7 +167,8 @@ class TestAnimate:
                 raise RuntimeError("brush broke")
         target = tmp_path / "a.gif"
         target.write_bytes(b"old")
-        with pytest.raises(RuntimeError, match="brush broke"):
+        from strokes.errors import StyleOutputError
+        with pytest.raises(StyleOutputError, match="brush broke"):
             animate(painting(5), target, style=Breaks(), size=40)
         assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["a.gif"]
 

@@ -160,7 +160,7 @@ class TestStyles:
         assert main(["styles", "p*", "--options"]) == 0
         out = capsys.readouterr().out
         assert "pencil" in out and "marker" not in out
-        assert "options: seed=0, monochrome=False" in out
+        assert "options: seed=0, look='graphite', monochrome=True" in out
 
     def test_no_match(self, capsys):
         assert main(["styles", "zzz*"]) == 1

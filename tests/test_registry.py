@@ -14,7 +14,7 @@ from strokes.registry import (ENTRY_POINT_GROUP, StyleOptionError, UnknownStyleE
 from strokes.strokeset import StrokeSet
 from strokes.style import Style
 
-BUILTINS = ["marker", "oil", "pencil", "tape", "watercolor"]
+BUILTINS = ["marker", "oil", "pen", "pencil", "tape", "watercolor"]
 
 
 class CrayonStyle(Style):
@@ -151,7 +151,7 @@ class TestLookup:
         plugins(ep("crayon", "fake_strokes_plugin:CrayonStyle"))
         with pytest.raises(UnknownStyleError) as err:
             get_style("oill")
-        assert str(err.value) == ("unknown style 'oill'; available: crayon, marker, oil, pencil, tape, watercolor "
+        assert str(err.value) == ("unknown style 'oill'; available: crayon, marker, oil, pen, pencil, tape, watercolor "
                                   "(third-party styles register under the entry-point group 'strokes.styles')")
         assert isinstance(err.value, ValueError)
 

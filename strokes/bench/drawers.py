@@ -26,10 +26,10 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
     from strokes.painting.schedule import LENGTH, plan
     from strokes.painting.seeding import initial_strokes
     from strokes.compositing import WindowLayout
-    from strokes.registry import get_style
+    from strokes.registry import painting_style
     from strokes.rendering import draw
 
-    style = get_style(style_name)
+    style = painting_style(style_name)
     drawers = {"style": style, "neural": NeuralDrawer(load_renderer(style_name), style)}
     rng = np.random.default_rng(0)
     rows = []

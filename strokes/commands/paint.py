@@ -59,9 +59,14 @@ def parse_color(text: str) -> "str | tuple[float, float, float]":
     return values
 
 
+def _say(message: str) -> None:
+    print(f"strokes paint: {message}", file=sys.stderr)
+
+
 def run(args) -> int:
     import torch
 
+    from strokes.locking import folder_lock
     from strokes.painter import paint
 
     if args.threads < 1:
@@ -80,16 +85,16 @@ def run(args) -> int:
         options["resume"] = checkpoint
     from strokes.color import cli as color
     options.update(color.paint_options(args, args.image))
-    try:
-        painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
-                         device=args.device, progress=not args.quiet, **options)
-    except KeyboardInterrupt:
-        if checkpoint.exists():
-            print(f"strokes paint: stopped; the strokes painted so far are in {checkpoint} "
-                  f"(continue with --resume)", file=sys.stderr)
-        raise
-    painting = color.finish(args, painting, args.image)
-    painting.save(out, npz=args.npz)
+    with folder_lock(out, f"strokes paint {args.image}", on_stale=_say):
+        try:
+            painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
+                             device=args.device, progress=not args.quiet, **options)
+        except KeyboardInterrupt as exc:
+            if checkpoint.exists():
+                exc.kept = f"the strokes painted so far are in {checkpoint} (continue with --resume)"
+            raise
+        painting = color.finish(args, painting, args.image)
+        painting.save(out, npz=args.npz)
     s = painting.strokes
     if not args.quiet:
         print(f"wrote {out / 'painting.png'} ({s.width}x{s.height}) and {checkpoint} "

@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..registry import get_style
+from ..registry import get_style, painting_style
 from ..rendering import layers
 from ..style import Style
 from .checkpoint import CheckpointError, read_checkpoint, renderer_from_checkpoint, save_checkpoint
@@ -118,7 +118,7 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
         half: store float16 weights and no optimizer state (small files to ship; a resumed
             run then starts a fresh optimizer).
     """
-    style = get_style(style)
+    style = painting_style(style)      # a name: the look it paints in (e.g. pencil's hatching)
     device = torch.device(device)
     out = Path(out)
     start = 0
@@ -138,7 +138,11 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
     renderer.to(device).train()
     optimizer = torch.optim.Adam(renderer.parameters(), lr=lr)
     if optimizer_state:
-        optimizer.load_state_dict(optimizer_state)
+        try:
+            optimizer.load_state_dict(optimizer_state)
+        except (KeyError, ValueError, TypeError, RuntimeError, IndexError) as exc:
+            raise CheckpointError(f"{out}: field 'optimizer' does not fit this renderer "
+                                  f"({type(exc).__name__}: {exc}); resume without it or start afresh") from None
 
     generator = torch.Generator().manual_seed(seed * 1_000_033 + start)
     val_params = validation_strokes(validation).to(device)
