@@ -5,7 +5,7 @@ from strokes.color import colorize
 from strokes.color.lab import rgb_to_lab
 from strokes.strokeset import StrokeSet
 
-from tests.color.helpers import two_tone_picture
+from tests.color.synthetic import two_tone_picture
 
 
 def bars(gray):

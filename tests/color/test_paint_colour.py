@@ -8,7 +8,7 @@ from strokes.cli import main
 from strokes.color import ColorError
 from strokes.color import paint as paint_in_colour
 
-from tests.color.helpers import two_tone_picture
+from tests.color.synthetic import two_tone_picture
 
 TINY = dict(style="marker", strokes=4, size=24, progress=False, steps=3)
 
@@ -68,7 +68,7 @@ class TestPaintCommandBadInput:
 class TestRecolorCommand:
     def test_writes_and_bad_input_writes_nothing(self, tmp_path, capsys):
         from strokes.files import load, save
-        from tests.color.helpers import random_strokes
+        from tests.color.synthetic import random_strokes
         src = tmp_path / "in.json"
         save(random_strokes(8), src)
         assert main(["recolor", str(src), "--colors", "3", "-o", str(tmp_path / "k.json")]) == 0

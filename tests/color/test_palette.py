@@ -4,7 +4,7 @@ import pytest
 from strokes.color import ColorError, parse_palette, recolor
 from strokes.files import load, save
 
-from tests.color.helpers import random_strokes
+from tests.color.synthetic import random_strokes
 
 
 def distinct(s):

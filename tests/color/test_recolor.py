@@ -8,7 +8,7 @@ from strokes.color.lab import rgb_to_lab
 from strokes.color.transfer import sliced_distance
 from strokes.layout import COLORS
 
-from tests.color.helpers import random_strokes, two_tone_picture
+from tests.color.synthetic import random_strokes, two_tone_picture
 
 
 def stroke_lab(s):
