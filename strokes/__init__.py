@@ -11,6 +11,7 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * drawing lines:  sketch, Drawing (and the filters in strokes.targets)
 * tracing:        trace (line art to clean strokes)
 * outputs:        frames, animate, export_svg, export_plotter_svg
+* colour:         recolor, colorize (and strokes.color)
 * errors:         StrokesError (strokes.errors has the rest)
 """
 from importlib import import_module
@@ -33,6 +34,7 @@ _WHERE = {
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
     "export_svg": "svg", "export_plotter_svg": "plotter",
+    "recolor": "color.recolor", "colorize": "color.colorize",
     "StrokesError": "errors",
 }
 

@@ -41,7 +41,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from . import __version__
 from .errors import Interrupted, StrokesError
 
-COMMANDS = ["paint", "sketch", "trace", "target", "render", "styles", "animate", "export", "train-renderer"]
+COMMANDS = ["paint", "sketch", "trace", "target", "recolor", "render", "styles", "animate", "export", "train-renderer"]
 
 
 def _command_module(name: str):

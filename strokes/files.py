@@ -38,6 +38,7 @@ VERSION = 1
 SUFFIXES = (".json", ".npz")
 MAX_STROKES = 1_000_000          # more strokes than this is refused before allocating
 MAX_CANVAS_SIDE = 100_000        # canvas width and height in pixels
+MAX_META_BYTES = 1 << 16         # the notes of a strokes file ("meta": a palette, ...) as JSON text
 MAX_JSON_BYTES = 1 << 30         # 1 GiB: far above MAX_STROKES strokes written by save()
 # A JSON file may hold at most this much per stroke (its "p0" keys), plus the slack, or it is refused
 # before it is parsed: memory follows the strokes, whatever else the file holds.
@@ -45,7 +46,7 @@ JSON_BYTES_PER_STROKE = 4096
 JSON_CONTAINERS_PER_STROKE = 8   # a stroke in full form is 1 object and 7 lists
 JSON_SLACK_BYTES = 1 << 20
 JSON_SLACK_CONTAINERS = 4096
-_KNOWN_KEYS = {"format", "version", "canvas", "strokes"}
+_KNOWN_KEYS = {"format", "version", "canvas", "meta", "strokes"}
 _SCAN_CHUNK = 1 << 20            # bytes per read of the structure count
 _READ_CHUNK = 1 << 20            # characters per read of the parser
 _ROWS_PER_CHUNK = 1 << 11        # strokes gathered in a list before they go into the array
@@ -72,6 +73,7 @@ def save(stroke_set: StrokeSet, path) -> None:
     suffix = _suffix(path)
     _check_values(stroke_set.params, f"cannot save {path}")
     _check_canvas_numbers(stroke_set.width, stroke_set.height, stroke_set.background, f"cannot save {path}")
+    meta = _meta_json(stroke_set.meta, f"cannot save {path}")
     if suffix == ".json":
         write_bytes(path, to_json(stroke_set).encode("utf-8"))
     else:
@@ -82,7 +84,8 @@ def save(stroke_set: StrokeSet, path) -> None:
                     width=np.array(stroke_set.width, dtype=np.int64),
                     height=np.array(stroke_set.height, dtype=np.int64),
                     background=np.array(stroke_set.background, dtype=np.float64),
-                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64))
+                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64),
+                    **({"meta": np.array(meta)} if stroke_set.meta else {}))
 
 
 def load(path) -> StrokeSet:
@@ -124,6 +127,8 @@ def to_json(stroke_set: StrokeSet) -> str:
               "background": [float(c) for c in stroke_set.background]}
     lines = [f'{{"format": "{FORMAT}", "version": {VERSION},',
              f' "canvas": {json.dumps(canvas, allow_nan=False)},']
+    if stroke_set.meta:
+        lines.append(f' "meta": {_meta_json(stroke_set.meta, "cannot write strokes")},')
     rows = [_stroke_json(row) for row in stroke_set.params.tolist()]
     if rows:
         lines.append(' "strokes": [')
@@ -400,7 +405,10 @@ def _from_document(doc, where: str, params: np.ndarray | None) -> StrokeSet:
         rows = [_stroke_row(s, i, where) for i, s in enumerate(strokes)]
         params = np.array(rows, dtype=np.float64).reshape(-1, P)
     _check_values(params, where)
-    return StrokeSet(params, width=width, height=height, background=background)
+    meta = doc.get("meta", {})
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: field 'meta': expected a JSON object, got {_json_type(meta)}")
+    return StrokeSet(params, width=width, height=height, background=background, meta=meta)
 
 
 def _header(doc, where: str) -> tuple:
@@ -499,6 +507,7 @@ def _load_npz(path: Path) -> StrokeSet:
         arrays = {}
         for key in sorted(_NPZ_KEYS & names):
             arrays[key] = _read_npy(zf, key, where)
+        meta = _npz_meta(_read_npy(zf, "meta", where), where) if "meta" in names else {}
     fmt = arrays["format"]
     if fmt.dtype.kind != "U" or fmt.shape != () or str(fmt) != FORMAT:
         raise StrokesFileError(f"{where}: not a strokes .npz: array 'format' is {_show_array(fmt)}, "
@@ -519,7 +528,7 @@ def _load_npz(path: Path) -> StrokeSet:
     _check_canvas_numbers(scalars["width"], scalars["height"], background, where)
     params = np.ascontiguousarray(arrays["params"], dtype=np.float64)
     _check_values(params, where)
-    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background)
+    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background, meta=meta)
 
 
 def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
@@ -544,7 +553,7 @@ def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
                 if shape[0] > MAX_STROKES:
                     raise StrokesFileError(f"{where}: array 'params': {shape[0]} strokes is more than the "
                                            f"limit of {MAX_STROKES}")
-            elif int(np.prod(shape)) * dtype.itemsize > 4096:
+            elif int(np.prod(shape)) * dtype.itemsize > (MAX_META_BYTES * 4 if key == "meta" else 4096):
                 raise StrokesFileError(f"{where}: array {key!r}: unexpectedly large {dtype} of shape {shape}")
         with zf.open(key + ".npy") as fh:
             return fmt.read_array(fh, allow_pickle=False)
@@ -554,6 +563,34 @@ def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
             NotImplementedError, TypeError, tokenize.TokenError) as exc:  # what a damaged zip or header raises
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise StrokesFileError(f"{where}: array {key!r} is damaged or truncated: {reason[:200]}") from None
+
+
+# -- meta ---------------------------------------------------------------------------------------
+
+def _meta_json(meta: dict, where: str) -> str:
+    """The notes of a strokes file as one line of JSON (checked: a dict of JSON values, not too large)."""
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: field 'meta': expected a dict, got {type(meta).__name__}")
+    try:
+        text = json.dumps(meta, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise StrokesFileError(f"{where}: field 'meta': not JSON-able: {exc}") from None
+    if len(text) > MAX_META_BYTES:
+        raise StrokesFileError(f"{where}: field 'meta': {len(text)} characters is more than the limit of "
+                               f"{MAX_META_BYTES}")
+    return text
+
+
+def _npz_meta(a: np.ndarray, where: str) -> dict:
+    if a.dtype.kind != "U" or a.shape != ():
+        raise StrokesFileError(f"{where}: array 'meta': expected a JSON string, got {_show_array(a)}")
+    try:
+        meta = json.loads(str(a))
+    except (json.JSONDecodeError, RecursionError):
+        raise StrokesFileError(f"{where}: array 'meta': malformed JSON") from None
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: array 'meta': expected a JSON object, got {_json_type(meta)}")
+    return meta
 
 
 # -- checks -------------------------------------------------------------------------------------

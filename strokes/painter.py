@@ -62,6 +62,10 @@ class PaintOptions:
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
     callback: called after every batch with the :class:`Painting` so far.
+    constrain: ``f(strokes (S, 15)) -> strokes (S, 15)`` applied to every batch as it is
+        optimized (e.g. :class:`strokes.color.palette.PaletteSnap`: colours snapped to paints).
+    extra_loss: ``f(canvas (3, h, w)) -> scalar tensor`` added to the loss of every step
+        (e.g. :class:`strokes.color.style_image.StyleLoss`); ``canvas`` is the level's working canvas.
     """
 
     background: "str | Sequence[float]" = "auto"
@@ -73,6 +77,8 @@ class PaintOptions:
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
     callback: "Callable[[Painting], None] | None" = None
+    constrain: "Callable[[torch.Tensor], torch.Tensor] | None" = None
+    extra_loss: "Callable[[torch.Tensor], torch.Tensor] | None" = None
 
 
 class Painting:
@@ -253,7 +259,7 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px,
                            width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
-                          steps=opts.steps, lr=opts.lr)
+                          steps=opts.steps, lr=opts.lr, constrain=opts.constrain, extra_loss=opts.extra_loss)
 
 
 class NeuralDrawer:

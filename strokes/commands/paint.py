@@ -37,6 +37,8 @@ def add_arguments(parser) -> None:
                              "slow it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     many_options.add_arguments(parser)
+    from strokes.color.cli import add_paint_arguments
+    add_paint_arguments(parser)
 
 
 def parse_color(text: str) -> "str | tuple[float, float, float]":
@@ -90,6 +92,8 @@ def run(args) -> int:
                                                  seed=args.seed, device=args.device))
     if args.resume:
         options["resume"] = checkpoint
+    from strokes.color import cli as color
+    options.update(color.paint_options(args, args.image))
     with folder_lock(out, f"strokes paint {args.image}", on_stale=_say):
         try:
             painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
@@ -98,6 +102,7 @@ def run(args) -> int:
             if checkpoint.exists():
                 exc.kept = f"the strokes painted so far are in {checkpoint} (continue with --resume)"
             raise
+        painting = color.finish(args, painting, args.image)
         painting.save(out, npz=args.npz)
     s = painting.strokes
     if not args.quiet:

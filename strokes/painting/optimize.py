@@ -85,18 +85,25 @@ class Bounds:
         return torch.cat(pts + [widths, _logit(params[:, PAINT])], 1)
 
 
-def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout):
-    """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
+def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout,
+               extra_loss=None):
+    """Loss of the canvas with the batch laid on it (plus ``extra_loss(painted)``); also returns the painted canvas."""
     painted = draw(canvas, params, style, window=layout)
     loss = pixel_loss(painted, target)
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
+    if extra_loss is not None:
+        loss = loss + extra_loss(painted)
     return loss, painted
 
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
-                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15):
+                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15, constrain=None,
+                   extra_loss=None):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
+
+    ``constrain(strokes) -> strokes`` is applied to the decoded batch at every step and at the end;
+    ``extra_loss(painted canvas) -> scalar`` is added to the loss (see :class:`strokes.painter.PaintOptions`).
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
@@ -105,11 +112,12 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
+    decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
     for _ in range(steps):
-        loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
+        loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss)
         grad, = torch.autograd.grad(loss, z)
         adam.step(grad)
-    return bounds.decode(z.detach(), size), float(loss.detach())
+    return decode(z.detach()), float(loss.detach())
 
 
 class Adam:
