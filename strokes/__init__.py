@@ -8,8 +8,11 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * drawing:        render, composite
 * images in:      load_image
 * painting:       paint, Painting, load_renderer, train_renderer
-* tracing:        trace, Drawing (line art to clean strokes)
-* outputs:        frames, animate, export_svg
+* drawing lines:  sketch, Drawing (and the filters in strokes.targets)
+* tracing:        trace (line art to clean strokes)
+* outputs:        frames, animate, export_svg, export_plotter_svg
+* colour:         recolor, colorize (and strokes.color)
+* errors:         StrokesError (strokes.errors has the rest)
 """
 from importlib import import_module
 
@@ -26,10 +29,13 @@ _WHERE = {
     "composite": "compositing",
     "load_image": "images", "ImageError": "images",
     "paint": "painter", "Painting": "painter",
-    "trace": "tracer", "Drawing": "tracer",
+    "sketch": "sketcher", "Drawing": "sketcher",
+    "trace": "tracer",
     "load_renderer": "neural", "train_renderer": "neural",
     "frames": "animation", "animate": "animation",
-    "export_svg": "svg",
+    "export_svg": "svg", "export_plotter_svg": "plotter",
+    "recolor": "color.recolor", "colorize": "color.colorize",
+    "StrokesError": "errors",
 }
 
 __all__ = sorted(_WHERE) + ["__version__"]

@@ -22,11 +22,11 @@ from PIL import Image
 
 from .atomic import atomic_path
 from .registry import get_style
-from .rendering import canvas_size, to_image
+from .rendering import canvas_size, draw_stages, to_image
 from .strokeset import StrokeSet
-from .tiles import from_tiles, paint_tiles, to_tiles
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
 
+MAX_DURATION = 3600.0     # seconds of drawing: an hour of frames is far more than any animation wants
 DEFAULT_DURATION = 10.0  # seconds of drawing when neither a duration nor strokes per frame is given
 
 
@@ -91,16 +91,13 @@ def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed:
 def _draw(stroke_set, counts, style, size, device) -> Iterator[Image.Image]:
     H, W = size
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
-    grid = to_tiles(canvas)
-    del canvas
     params = stroke_set.to_tensor(device=device)
-    painting = paint_tiles(grid, params, style, (H, W), stops=counts)
+    painting = draw_stages(canvas, params, style, stops=counts)
     done = None
     for count in counts:
         while done != count:
-            with torch.no_grad():                 # only while drawing: the caller's mode is left alone
-                done = next(painting)
-        yield to_image(from_tiles(grid, (H, W)).clamp_(0, 1))
+            done = next(painting)
+        yield to_image(canvas)
 
 
 def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: float = 25.0,
@@ -120,9 +117,9 @@ def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: floa
     if kind is None:
         raise ValueError(f"{path}: unknown animation format {path.suffix or '(no suffix)'!r}; "
                          f"expected one of {', '.join(sorted(FORMATS))}")
-    if not (isinstance(fps, (int, float)) and 0 < fps <= 100):
+    if not (isinstance(fps, (int, float)) and 0 < fps <= 100):   # NaN fails the comparison too
         raise ValueError(f"expected fps in (0, 100], got {fps!r}")
-    if hold is None or hold < 0:
+    if hold is None or not 0 <= hold < math.inf:
         raise ValueError(f"expected hold >= 0 seconds, got {hold!r}")
     if kind == "MP4":
         check_mp4_support()                               # fail before any drawing
@@ -133,8 +130,8 @@ def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: floa
                              f"(got duration={duration}, strokes_per_frame={strokes_per_frame})")
         counts = frame_counts(n, strokes_per_frame=strokes_per_frame)
     else:
-        if duration is not None and duration <= 0:
-            raise ValueError(f"expected a duration > 0 seconds, got {duration!r}")
+        if duration is not None and not 0 < duration <= MAX_DURATION:
+            raise ValueError(f"expected a duration > 0 seconds, at most {MAX_DURATION:g}, got {duration!r}")
         wanted = max(1, round(fps * (DEFAULT_DURATION if duration is None else duration)))
         counts = frame_counts(n, n_frames=wanted if duration is not None else min(wanted, n + 1))
     step_ms = 1000.0 / fps

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import tokenize
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import atomic_path, write_bytes
+from .errors import StrokesFileError
 from .layout import COLUMNS, P
 from .strokeset import StrokeSet
 
@@ -34,7 +38,18 @@ VERSION = 1
 SUFFIXES = (".json", ".npz")
 MAX_STROKES = 1_000_000          # more strokes than this is refused before allocating
 MAX_CANVAS_SIDE = 100_000        # canvas width and height in pixels
+MAX_META_BYTES = 1 << 16         # the notes of a strokes file ("meta": a palette, ...) as JSON text
 MAX_JSON_BYTES = 1 << 30         # 1 GiB: far above MAX_STROKES strokes written by save()
+# A JSON file may hold at most this much per stroke (its "p0" keys), plus the slack, or it is refused
+# before it is parsed: memory follows the strokes, whatever else the file holds.
+JSON_BYTES_PER_STROKE = 4096
+JSON_CONTAINERS_PER_STROKE = 8   # a stroke in full form is 1 object and 7 lists
+JSON_SLACK_BYTES = 1 << 20
+JSON_SLACK_CONTAINERS = 4096
+_KNOWN_KEYS = {"format", "version", "canvas", "meta", "strokes"}
+_SCAN_CHUNK = 1 << 20            # bytes per read of the structure count
+_READ_CHUNK = 1 << 20            # characters per read of the parser
+_ROWS_PER_CHUNK = 1 << 11        # strokes gathered in a list before they go into the array
 
 # Where each JSON field of a stroke lives in the (S, 15) layout.
 FIELDS = {
@@ -44,10 +59,6 @@ FIELDS = {
     "opacity": (14,),
 }
 _FIELD_OF_COLUMN = {col: name for name, cols in FIELDS.items() for col in cols}
-
-
-class StrokesFileError(ValueError):
-    """A strokes file that cannot be read or written; the message names the file, stroke and field."""
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -62,6 +73,7 @@ def save(stroke_set: StrokeSet, path) -> None:
     suffix = _suffix(path)
     _check_values(stroke_set.params, f"cannot save {path}")
     _check_canvas_numbers(stroke_set.width, stroke_set.height, stroke_set.background, f"cannot save {path}")
+    meta = _meta_json(stroke_set.meta, f"cannot save {path}")
     if suffix == ".json":
         write_bytes(path, to_json(stroke_set).encode("utf-8"))
     else:
@@ -72,7 +84,8 @@ def save(stroke_set: StrokeSet, path) -> None:
                     width=np.array(stroke_set.width, dtype=np.int64),
                     height=np.array(stroke_set.height, dtype=np.int64),
                     background=np.array(stroke_set.background, dtype=np.float64),
-                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64))
+                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64),
+                    **({"meta": np.array(meta)} if stroke_set.meta else {}))
 
 
 def load(path) -> StrokeSet:
@@ -95,7 +108,7 @@ def load(path) -> StrokeSet:
     if suffix == ".json":
         if size > MAX_JSON_BYTES:
             raise StrokesFileError(f"{path}: file of {size} bytes is larger than the limit of {MAX_JSON_BYTES}")
-        return _load_json(path)
+        return _load_json(path, size)
     return _load_npz(path)
 
 
@@ -114,6 +127,8 @@ def to_json(stroke_set: StrokeSet) -> str:
               "background": [float(c) for c in stroke_set.background]}
     lines = [f'{{"format": "{FORMAT}", "version": {VERSION},',
              f' "canvas": {json.dumps(canvas, allow_nan=False)},']
+    if stroke_set.meta:
+        lines.append(f' "meta": {_meta_json(stroke_set.meta, "cannot write strokes")},')
     rows = [_stroke_json(row) for row in stroke_set.params.tolist()]
     if rows:
         lines.append(' "strokes": [')
@@ -135,31 +150,269 @@ def _stroke_json(r: list) -> str:
     return _STROKE_LINE % tuple(r)
 
 
-def _load_json(path: Path) -> StrokeSet:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise StrokesFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise StrokesFileError(f"{path}: not a text file (binary data, not UTF-8 JSON); "
-                               "expected a strokes file") from None
-    if not text.strip():
-        raise StrokesFileError(f"{path}: empty file, expected a strokes file")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        what = "truncated JSON (the file ends too early)" if truncated else "malformed JSON"
-        raise StrokesFileError(f"{path}: {what}: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise StrokesFileError(f"{path}: malformed JSON: nested too deeply") from None
-    return _from_document(doc, path)
-
-
-def _from_document(doc, path: Path) -> StrokeSet:
+def _load_json(path: Path, size: int) -> StrokeSet:
+    """Read a JSON strokes file in pieces: memory follows its strokes, not its size or structure."""
     where = str(path)
+    containers, strokes = _prescan(path, where)
+    if strokes > MAX_STROKES + JSON_SLACK_CONTAINERS:
+        raise StrokesFileError(f"{where}: {strokes} \"p0\" keys: more strokes than the limit of {MAX_STROKES}")
+    budget_bytes = JSON_SLACK_BYTES + JSON_BYTES_PER_STROKE * strokes
+    budget_containers = JSON_SLACK_CONTAINERS + JSON_CONTAINERS_PER_STROKE * strokes
+    if size > budget_bytes or containers > budget_containers:
+        raise StrokesFileError(
+            f"{where}: {size} bytes and {containers} JSON lists/objects for at most {strokes} strokes; a strokes "
+            f"file has at most {JSON_BYTES_PER_STROKE} bytes and {JSON_CONTAINERS_PER_STROKE} lists/objects per "
+            f"stroke (plus {JSON_SLACK_BYTES} bytes, {JSON_SLACK_CONTAINERS} lists/objects): not a strokes file, "
+            "or one with large extra data (refused to keep memory bounded)")
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise StrokesFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    with fh:
+        try:
+            return _JsonReader(fh, where).document(strokes)
+        except UnicodeDecodeError:
+            raise StrokesFileError(f"{where}: not a text file (binary data, not UTF-8 JSON); "
+                                   "expected a strokes file") from None
+        except OSError as exc:
+            raise StrokesFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
+
+
+def _prescan(path: Path, where: str) -> tuple[int, int]:
+    """``(lists and objects, strokes)`` counted on the raw bytes: ``[`` and ``{``, and the ``"p0"`` keys."""
+    containers = strokes = 0
+    tail = b""
+    try:
+        with open(path, "rb") as fh:
+            first = True
+            while chunk := fh.read(_SCAN_CHUNK):
+                if first:
+                    _check_text(chunk, where)
+                    first = False
+                containers += chunk.count(b"[") + chunk.count(b"{")
+                strokes += chunk.count(b'"p0"') + (tail + chunk[:3]).count(b'"p0"')   # and across the seam
+                tail = chunk[-3:]
+    except OSError as exc:
+        raise StrokesFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    return containers, strokes
+
+
+def _check_text(head: bytes, where: str) -> None:
+    import codecs
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise StrokesFileError(f"{where}: not a text file (binary data, not UTF-8 JSON); "
+                               "expected a strokes file") from None
+
+
+class _Huge(float):
+    """An integer of more digits than any field can use, read as a float (``inf`` past 1e308); shown short."""
+
+    def __new__(cls, text: str):
+        value = super().__new__(cls, float(text))
+        value.text = text
+        return value
+
+    def __repr__(self) -> str:
+        digits = len(self.text.lstrip("-"))
+        return f"{self.text[:12]}... (an integer of {digits} digits)"
+
+
+def _parse_int(text: str):
+    return int(text) if len(text) <= 18 else _Huge(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonReader:
+    """The top-level object of a strokes file read piece by piece; ``strokes`` streamed into an array."""
+
+    def __init__(self, fh, where: str):
+        self.fh, self.where = fh, where
+        self.buf, self.pos, self.eof = "", 0, False
+        self.lines, self.column = 0, 0         # of the text already dropped from ``buf``
+
+    # -- the document ----------------------------------------------------------------------------
+    def document(self, expected_strokes: int) -> StrokeSet:
+        if self._peek() == "":
+            raise StrokesFileError(f"{self.where}: empty file, expected a strokes file")
+        if self._peek() != "{":
+            doc = self._value()
+            self._end()
+            return _from_document(doc, self.where, None)
+        self.pos += 1
+        doc, params, stroke_error = {}, None, None
+        if self._peek() == "}":
+            self.pos += 1
+        else:
+            while True:
+                key = self._value()
+                if not isinstance(key, str):
+                    self._fail("malformed JSON: Expecting property name enclosed in double quotes")
+                self._expect(":", "Expecting ':' delimiter")
+                if key in doc or (key == "strokes" and params is not None):
+                    if key in _KNOWN_KEYS:
+                        raise StrokesFileError(f"{self.where}: key {key!r} appears twice")
+                if key == "strokes" and self._peek() == "[":
+                    params, stroke_error = self._strokes(expected_strokes, doc)
+                    doc["strokes"] = []
+                else:
+                    doc[key] = self._value()
+                if self._next_or_close("}"):
+                    break
+        self._end()
+        if stroke_error is not None:
+            _header(doc, self.where)                       # a bad header is the first thing to say
+            raise stroke_error
+        return _from_document(doc, self.where, params)
+
+    def _strokes(self, expected: int, header: dict):
+        """The ``strokes`` list as an ``(S, 15)`` array, and the first bad stroke's error (or ``None``)."""
+        self.pos += 1                                      # the "["
+        out = np.empty((min(max(expected, 1), MAX_STROKES), P))
+        rows, n, error = [], 0, None
+        if self._peek() == "]":
+            self.pos += 1
+            return out[:0], None
+        while True:
+            stroke = self._value()
+            if n >= MAX_STROKES:
+                raise StrokesFileError(f"{self.where}: field 'strokes': more strokes than the limit of "
+                                       f"{MAX_STROKES}")
+            if error is None:
+                try:
+                    rows.append(_stroke_row(stroke, n, self.where))
+                except StrokesFileError as exc:
+                    if _header_ok(header, self.where):
+                        raise
+                    error = exc                            # reported after the header, if that is fine
+            n += 1
+            if len(rows) == _ROWS_PER_CHUNK:
+                out = _put(out, n - len(rows), rows)
+                rows = []
+            if self._next_or_close("]"):
+                break
+        if error is None and rows:
+            out = _put(out, n - len(rows), rows)
+        return out[:n], error
+
+    # -- pieces of text --------------------------------------------------------------------------
+    def _more(self) -> bool:
+        """Read more text (as much again as is held, at least one chunk); ``False`` at the end of the file."""
+        if self.eof:
+            return False
+        chunk = self.fh.read(max(_READ_CHUNK, len(self.buf) - self.pos))
+        if not chunk:
+            self.eof = True
+            return False
+        dropped = self.buf[:self.pos]
+        newline = dropped.rfind("\n")
+        if newline >= 0:
+            self.lines += dropped.count("\n")
+            self.column = len(dropped) - newline - 1
+        else:
+            self.column += len(dropped)
+        self.buf, self.pos = self.buf[self.pos:] + chunk, 0
+        return True
+
+    def _peek(self) -> str:
+        while True:
+            self.pos = _SPACE.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return ""
+
+    def _next_or_close(self, close: str) -> bool:
+        """Past a ``,`` (``False``: more follows) or ``close`` (``True``: the end of the list or object)."""
+        c = self._peek()
+        if c in (",", close):
+            self.pos += 1
+            return c == close
+        if c == "":
+            self._fail(f"truncated JSON (the file ends too early): Expecting ',' or '{close}'")
+        self._fail("malformed JSON: Expecting ',' delimiter")
+
+    def _expect(self, char: str, message: str) -> None:
+        c = self._peek()
+        if c != char:
+            self._fail(f"{'truncated JSON (the file ends too early)' if c == '' else 'malformed JSON'}: {message}")
+        self.pos += 1
+
+    def _value(self):
+        if self._peek() == "":
+            self._fail("truncated JSON (the file ends too early): Expecting value")
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                unterminated = exc.msg.startswith("Unterminated string")
+                if (unterminated or exc.pos >= len(self.buf) - 16) and self._more():
+                    continue                                  # the value may go on in the next piece
+                truncated = unterminated or exc.pos >= len(self.buf.rstrip())
+                what = "truncated JSON (the file ends too early)" if truncated else "malformed JSON"
+                self._fail(f"{what}: {exc.msg}", exc.pos)
+            except RecursionError:
+                raise StrokesFileError(f"{self.where}: malformed JSON: nested too deeply") from None
+            if end == len(self.buf) and self._more():        # a number may go on in the next piece
+                continue
+            self.pos = end
+            return value
+
+    def _end(self) -> None:
+        if self._peek() != "":
+            self._fail("malformed JSON: Extra data")
+
+    def _fail(self, message: str, pos: int | None = None):
+        pos = self.pos if pos is None else pos
+        newline = self.buf.rfind("\n", 0, pos)
+        line = self.lines + self.buf.count("\n", 0, pos) + 1
+        column = pos - newline if newline >= 0 else self.column + pos + 1
+        raise StrokesFileError(f"{self.where}: {message} (line {line}, column {column})")
+
+
+def _put(out: np.ndarray, first: int, rows: list) -> np.ndarray:
+    """Copy ``rows`` into ``out[first:]``, growing ``out`` when the ``"p0"`` count was short."""
+    block = np.array(rows, dtype=np.float64).reshape(-1, P)
+    if first + len(block) > len(out):
+        grown = np.empty((min(max(2 * len(out), first + len(block)), MAX_STROKES), P))
+        grown[:first] = out[:first]
+        out = grown
+    out[first:first + len(block)] = block
+    return out
+
+
+def _header_ok(header: dict, where: str) -> bool:
+    """Whether the keys read so far already make a valid strokes header (so a stroke error is the news)."""
+    try:
+        _header(header, where)
+    except StrokesFileError:
+        return False
+    return True
+
+
+def _from_document(doc, where: str, params: np.ndarray | None) -> StrokeSet:
+    """The StrokeSet of a parsed document; ``params`` are its strokes when they were streamed already."""
+    width, height, background = _header(doc, where)
+    if params is None:
+        strokes = _require(doc, "strokes", list, where, "a JSON list")
+        if len(strokes) > MAX_STROKES:
+            raise StrokesFileError(f"{where}: field 'strokes': {len(strokes)} strokes is more than the limit "
+                                   f"of {MAX_STROKES}")
+        rows = [_stroke_row(s, i, where) for i, s in enumerate(strokes)]
+        params = np.array(rows, dtype=np.float64).reshape(-1, P)
+    _check_values(params, where)
+    meta = doc.get("meta", {})
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: field 'meta': expected a JSON object, got {_json_type(meta)}")
+    return StrokeSet(params, width=width, height=height, background=background, meta=meta)
+
+
+def _header(doc, where: str) -> tuple:
+    """``(width, height, background)`` of a document, checked; the strokes are not looked at."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         got = f"a JSON {_json_type(doc)}" if not isinstance(doc, dict) else \
             f"'format': {_show(doc['format'])}" if "format" in doc else "no 'format' key"
@@ -172,14 +425,7 @@ def _from_document(doc, path: Path) -> StrokeSet:
     background = canvas.get("background", [1.0, 1.0, 1.0])
     background = _numbers(background, 3, f"{where}: canvas: field 'background'")
     _check_canvas_numbers(width, height, background, where)
-    strokes = _require(doc, "strokes", list, where, "a JSON list")
-    if len(strokes) > MAX_STROKES:
-        raise StrokesFileError(f"{where}: field 'strokes': {len(strokes)} strokes is more than the limit "
-                               f"of {MAX_STROKES}")
-    rows = [_stroke_row(s, i, where) for i, s in enumerate(strokes)]
-    params = np.array(rows, dtype=np.float64).reshape(-1, P)
-    _check_values(params, where)
-    return StrokeSet(params, width=width, height=height, background=background)
+    return width, height, background
 
 
 _NUMBER_TYPES = {int, float}
@@ -244,18 +490,24 @@ def _load_npz(path: Path) -> StrokeSet:
     where = str(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError):
-        raise StrokesFileError(f"{where}: not an .npz (zip) archive, or truncated") from None
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError, zlib.error):
+        raise StrokesFileError(f"{where}: not an .npz (zip) archive, or truncated or damaged") from None
     except OSError as exc:
         raise StrokesFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
     with zf:
-        names = {n[:-4] for n in zf.namelist() if n.endswith(".npy")}
+        listed = [n[:-4] for n in zf.namelist() if n.endswith(".npy")]
+        names = set(listed)
+        twice = sorted(n for n in names & _NPZ_KEYS if listed.count(n) > 1)
+        if twice:
+            raise StrokesFileError(f"{where}: the archive holds array {twice[0]!r} {listed.count(twice[0])} "
+                                   "times (ambiguous; refused)")
         missing = sorted(_NPZ_KEYS - names)
         if "format" in missing or "params" in missing:
             raise StrokesFileError(f"{where}: not a strokes .npz: missing array(s) {', '.join(missing)}")
         arrays = {}
         for key in sorted(_NPZ_KEYS & names):
             arrays[key] = _read_npy(zf, key, where)
+        meta = _npz_meta(_read_npy(zf, "meta", where), where) if "meta" in names else {}
     fmt = arrays["format"]
     if fmt.dtype.kind != "U" or fmt.shape != () or str(fmt) != FORMAT:
         raise StrokesFileError(f"{where}: not a strokes .npz: array 'format' is {_show_array(fmt)}, "
@@ -276,7 +528,7 @@ def _load_npz(path: Path) -> StrokeSet:
     _check_canvas_numbers(scalars["width"], scalars["height"], background, where)
     params = np.ascontiguousarray(arrays["params"], dtype=np.float64)
     _check_values(params, where)
-    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background)
+    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background, meta=meta)
 
 
 def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
@@ -301,14 +553,44 @@ def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
                 if shape[0] > MAX_STROKES:
                     raise StrokesFileError(f"{where}: array 'params': {shape[0]} strokes is more than the "
                                            f"limit of {MAX_STROKES}")
-            elif int(np.prod(shape)) * dtype.itemsize > 4096:
+            elif int(np.prod(shape)) * dtype.itemsize > (MAX_META_BYTES * 4 if key == "meta" else 4096):
                 raise StrokesFileError(f"{where}: array {key!r}: unexpectedly large {dtype} of shape {shape}")
         with zf.open(key + ".npy") as fh:
             return fmt.read_array(fh, allow_pickle=False)
     except StrokesFileError:
         raise
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, RuntimeError) as exc:
-        raise StrokesFileError(f"{where}: array {key!r} is damaged or truncated: {exc}") from None
+    except (ValueError, EOFError, OSError, zipfile.BadZipFile, RuntimeError, zlib.error, SyntaxError,
+            NotImplementedError, TypeError, tokenize.TokenError) as exc:  # what a damaged zip or header raises
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise StrokesFileError(f"{where}: array {key!r} is damaged or truncated: {reason[:200]}") from None
+
+
+# -- meta ---------------------------------------------------------------------------------------
+
+def _meta_json(meta: dict, where: str) -> str:
+    """The notes of a strokes file as one line of JSON (checked: a dict of JSON values, not too large)."""
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: field 'meta': expected a dict, got {type(meta).__name__}")
+    try:
+        text = json.dumps(meta, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as exc:
+        raise StrokesFileError(f"{where}: field 'meta': not JSON-able: {exc}") from None
+    if len(text) > MAX_META_BYTES:
+        raise StrokesFileError(f"{where}: field 'meta': {len(text)} characters is more than the limit of "
+                               f"{MAX_META_BYTES}")
+    return text
+
+
+def _npz_meta(a: np.ndarray, where: str) -> dict:
+    if a.dtype.kind != "U" or a.shape != ():
+        raise StrokesFileError(f"{where}: array 'meta': expected a JSON string, got {_show_array(a)}")
+    try:
+        meta = json.loads(str(a))
+    except (json.JSONDecodeError, RecursionError):
+        raise StrokesFileError(f"{where}: array 'meta': malformed JSON") from None
+    if not isinstance(meta, dict):
+        raise StrokesFileError(f"{where}: array 'meta': expected a JSON object, got {_json_type(meta)}")
+    return meta
 
 
 # -- checks -------------------------------------------------------------------------------------
@@ -367,13 +649,13 @@ def _is_number(v) -> bool:
 
 
 def _number(v, at: str) -> float:
-    if not _is_number(v):
+    if not _is_number(v) or isinstance(v, _Huge):
         raise StrokesFileError(f"{at}: expected a number, got {_show(v)}")
     return float(v)
 
 
 def _numbers(v, n: int, at: str, expected: str | None = None) -> list:
-    if not isinstance(v, list) or len(v) != n or not all(_is_number(x) for x in v):
+    if not isinstance(v, list) or len(v) != n or not all(_is_number(x) and type(x) is not _Huge for x in v):
         raise StrokesFileError(f"{at}: expected {expected or f'a list of {n} numbers'}, got {_show(v)}")
     return [float(x) for x in v]
 
@@ -384,7 +666,10 @@ def _json_type(v) -> str:
 
 
 def _show(v) -> str:
-    text = json.dumps(v) if not isinstance(v, float) else repr(v)
+    if isinstance(v, list) and any(isinstance(x, _Huge) for x in v):
+        text = "[" + ", ".join(_show(x) for x in v) + "]"
+    else:
+        text = json.dumps(v) if not isinstance(v, float) else repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import struct
+import zlib
 import warnings
 from pathlib import Path
 
@@ -33,17 +34,16 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
+from .errors import ImageError
+
 MAX_PIXELS = 50_000_000   # default limit on width x height (a 50-megapixel photo)
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _SIXTEEN_BIT = {"I;16", "I;16L", "I;16B", "I;16N", "I"}
 
 
-class ImageError(ValueError):
-    """An image that cannot be read; the message names the file and what is wrong."""
-
-
-def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS) -> torch.Tensor:
+def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS,
+               max_side: int | None = None) -> torch.Tensor:
     """Any image as a ``(3, H, W)`` float32 tensor in [0, 1] (see the module docstring).
 
     Args:
@@ -54,6 +54,10 @@ def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS)
             65535 for uint16); float arrays must already be in [0, 1].
         background: RGB in [0, 1] under transparent pixels.
         max_pixels: refuse images with more than this many pixels.
+        max_side: for files and PIL images, shrink by a whole factor while decoding
+            (JPEG draft mode, then ``Image.reduce``), keeping the longest side
+            no less than ``max_side``: the memory then follows
+            ``max_side``, not the picture. ``None`` or 0 keeps the full size.
 
     >>> import numpy as np
     >>> load_image(np.full((2, 3), 255, np.uint8)).shape
@@ -61,9 +65,9 @@ def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS)
     """
     bg = _check_background(background)
     if isinstance(source, (str, os.PathLike)):
-        return _from_file(Path(source), bg, max_pixels)
+        return _from_file(Path(source), bg, max_pixels, max_side)
     if isinstance(source, Image.Image):
-        return _from_pil(source, bg, max_pixels, "image")
+        return _from_pil(source, bg, max_pixels, "image", max_side)
     if isinstance(source, torch.Tensor):
         arr = source.detach().cpu()
         if arr.ndim == 3:
@@ -72,13 +76,13 @@ def load_image(source, background=(1.0, 1.0, 1.0), max_pixels: int = MAX_PIXELS)
     if isinstance(source, np.ndarray):
         return _from_array(source, bg, max_pixels, "array", layout="(H, W) or (H, W, C)")
     if hasattr(source, "read"):
-        return _from_file(source, bg, max_pixels)
+        return _from_file(source, bg, max_pixels, max_side)
     raise ImageError(f"expected an image path, file, PIL image, numpy array or tensor, got {type(source).__name__}")
 
 
 # -- files and PIL images ---------------------------------------------------------------------
 
-def _from_file(source, bg, max_pixels: int) -> torch.Tensor:
+def _from_file(source, bg, max_pixels: int, max_side: int | None = None) -> torch.Tensor:
     name = str(source) if isinstance(source, Path) else str(getattr(source, "name", "<stream>"))
     if isinstance(source, Path):
         if not source.exists():
@@ -98,17 +102,37 @@ def _from_file(source, bg, max_pixels: int) -> torch.Tensor:
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"{name}: cannot read image: {exc}") from None
     with im:
-        return _from_pil(im, bg, max_pixels, name)
+        return _from_pil(im, bg, max_pixels, name, max_side)
 
 
-def _from_pil(im: Image.Image, bg, max_pixels: int, name: str) -> torch.Tensor:
+def _from_pil(im: Image.Image, bg, max_pixels: int, name: str, max_side: int | None = None) -> torch.Tensor:
     _check_pixels(im.width, im.height, max_pixels, name)
     try:
+        factor = max(1, max(im.size) // max_side) if max_side else 1
+        if factor > 1 and im.format == "JPEG":
+            im.draft(im.mode, (max(1, im.width // factor), max(1, im.height // factor)))  # at 1/2, 1/4, 1/8
+            factor = max(1, max(im.size) // max_side)
         im.load()                         # decode now, so damage is reported here
+        if factor > 1:
+            im = _reduce(im, factor)
         im = ImageOps.exif_transpose(im) or im
-    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error) as exc:
         raise ImageError(f"{name}: truncated or damaged image: {exc}") from None
     return _to_rgb(im, bg, name)
+
+
+def _reduce(im: Image.Image, factor: int) -> Image.Image:
+    """``im`` shrunk ``factor`` times by box averaging (modes ``reduce`` does not take are converted first)."""
+    if "transparency" in im.info or im.mode in ("P", "PA"):
+        im = im.convert("RGBA")
+    elif im.mode.startswith("I;16"):
+        im = im.convert("I")
+    elif im.mode not in ("L", "LA", "RGB", "RGBA", "I", "F"):
+        im = im.convert("RGB")
+    info = im.info
+    out = im.reduce(factor)
+    out.info.update({k: v for k, v in info.items() if k in ("exif",)})
+    return out
 
 
 def _to_rgb(im: Image.Image, bg, name: str) -> torch.Tensor:
@@ -123,8 +147,10 @@ def _to_rgb(im: Image.Image, bg, name: str) -> torch.Tensor:
     if mode in _ALPHA_MODES or "transparency" in im.info:
         rgba = np.asarray(im.convert("RGBA"), dtype=np.float64) / 255.0
         return _finish(rgba[..., :3], rgba[..., 3:], bg)
-    rgb = np.asarray(im.convert("RGB"), dtype=np.float64) / 255.0
-    return _finish(rgb, None, bg)
+    planes = np.ascontiguousarray(np.asarray(im.convert("RGB")).transpose(2, 0, 1))   # (3, H, W) uint8
+    if not planes.flags.writeable:                       # a 1 x 1 image: the view was contiguous already
+        planes = planes.copy()
+    return torch.from_numpy(planes).to(torch.float32).div_(255.0)
 
 
 # -- arrays -------------------------------------------------------------------------------------

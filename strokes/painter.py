@@ -6,7 +6,7 @@ under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
 strokes seeded where the canvas is most wrong along the local flow of the
 image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
-own small window (:mod:`strokes.painting.windows`), which keeps a batch cheap
+own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
 >>> import torch
@@ -27,23 +27,21 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import save_image
+from .errors import PaintError
+from .files import MAX_STROKES
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
-from .painting.windows import draw_strokes
-from .rendering import canvas_size, to_image
+from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
+MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
 REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
-
-
-class PaintError(ValueError):
-    """A painting request that cannot be carried out (bad option or resume file)."""
 
 
 @dataclass
@@ -64,6 +62,10 @@ class PaintOptions:
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
     callback: called after every batch with the :class:`Painting` so far.
+    constrain: ``f(strokes (S, 15)) -> strokes (S, 15)`` applied to every batch as it is
+        optimized (e.g. :class:`strokes.color.palette.PaletteSnap`: colours snapped to paints).
+    extra_loss: ``f(canvas (3, h, w)) -> scalar tensor`` added to the loss of every step
+        (e.g. :class:`strokes.color.style_image.StyleLoss`); ``canvas`` is the level's working canvas.
     """
 
     background: "str | Sequence[float]" = "auto"
@@ -75,6 +77,8 @@ class PaintOptions:
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
     callback: "Callable[[Painting], None] | None" = None
+    constrain: "Callable[[torch.Tensor], torch.Tensor] | None" = None
+    extra_loss: "Callable[[torch.Tensor], torch.Tensor] | None" = None
 
 
 class Painting:
@@ -104,7 +108,7 @@ class Painting:
         s = self.strokes
         bg = torch.tensor(s.background, dtype=torch.float32, device=device).view(3, 1, 1)
         canvas = bg.repeat(1, s.height, s.width)
-        return draw_strokes(canvas, s.to_tensor(device=device), self.style)
+        return draw(canvas, s.to_tensor(device=device), self.style).clamp_(0, 1)
 
     def save(self, directory, npz: bool = False) -> Path:
         """Write ``painting.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
@@ -122,9 +126,8 @@ class Painting:
 
 
 def _device(device) -> torch.device:
-    if device in (None, "auto"):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    from .boundary import device as checked_device
+    return checked_device(device)
 
 
 def _background(option, target: torch.Tensor) -> tuple[float, float, float]:
@@ -173,7 +176,7 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         a :class:`Painting` whose ``strokes`` canvas is the painting's size.
     """
     from .images import load_image
-    from .registry import get_style
+    from .registry import get_style, painting_style
 
     started = time.perf_counter()
     unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
@@ -181,14 +184,19 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         raise PaintError(f"paint() got unknown option(s) {', '.join(unknown)}; "
                          f"options are: {', '.join(PaintOptions.__dataclass_fields__)}")
     opts = PaintOptions(**options)
-    if int(strokes) < 1:
-        raise PaintError(f"strokes: expected a positive number of strokes, got {strokes}")
+    if not 1 <= int(strokes) <= MAX_STROKES:
+        raise PaintError(f"strokes: expected a number of strokes from 1 to {MAX_STROKES} (the most a strokes "
+                         f"file holds), got {strokes}")
     strokes = int(strokes)
     dev = _device(device)
-    style = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+    style = painting_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
-    source = load_image(image)
+    source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)
+    if min(H, W) < MIN_SIDE:
+        where = f"{image}: " if isinstance(image, (str, Path)) else ""
+        raise PaintError(f"{where}painted at size {size}, this image is {W}x{H} pixels; the painter needs at "
+                         f"least {MIN_SIDE} pixels on each side (a larger size, or crop the image)")
     target = resize(source.to(dev), (H, W))
     background = _background(opts.background, target)
     done = _resumed(opts.resume, (H, W), background)
@@ -216,13 +224,13 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
             if current is not level:                           # a new level: its working canvas
                 current, drawer = level, drawers[level.index]
                 work_target = resize(target, level.work)
-                canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
+                canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
             if bar is not None:
                 bar.set_description(f"level {level.index + 1}/{len(levels)}")
             new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts,
                                      np.random.default_rng([seed, first + skip]))
-            canvas = draw_strokes(canvas, new, drawer)
+            canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:
                 painting_so_far().strokes.save(opts.checkpoint)
@@ -251,7 +259,7 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px,
                            width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
-                          steps=opts.steps, lr=opts.lr)
+                          steps=opts.steps, lr=opts.lr, constrain=opts.constrain, extra_loss=opts.extra_loss)
 
 
 class NeuralDrawer:

@@ -14,6 +14,8 @@ import importlib.metadata
 import warnings
 from fnmatch import fnmatch
 
+from .boundary import checked
+from .errors import StyleOptionError, UnknownStyleError
 from .style import Style
 
 ENTRY_POINT_GROUP = "strokes.styles"
@@ -24,15 +26,9 @@ BUILTIN_STYLES = {
     "watercolor": "strokes.styles.watercolor:WatercolorStyle",
     "pencil": "strokes.styles.pencil:PencilStyle",
     "tape": "strokes.styles.tape:TapeStyle",
+    "pen": "strokes.styles.pen:PenStyle",
 }
 
-
-class UnknownStyleError(ValueError):
-    """Raised for a style name nobody registered."""
-
-
-class StyleOptionError(ValueError):
-    """Raised for an option a style does not have."""
 
 
 def _load(target: str) -> type[Style]:
@@ -92,6 +88,18 @@ def style_class(name: str) -> type[Style]:
     return styles[name]
 
 
+def painting_style(name: "str | Style", **options) -> Style:
+    """The style as the painter and the neural renderer use it: :func:`get_style` with the class's
+    ``paint_options`` under ``options`` (a style instance is returned as it is).
+
+    >>> painting_style("pencil").look
+    'hatching'
+    """
+    if isinstance(name, Style):
+        return get_style(name, **options)
+    return get_style(name, **{**style_class(name).paint_options, **options})
+
+
 def get_style(name: "str | Style", **options) -> Style:
     """A style instance by name, with options as keyword arguments.
 
@@ -101,11 +109,11 @@ def get_style(name: "str | Style", **options) -> Style:
     if isinstance(name, Style):
         if options:
             raise StyleOptionError(f"options {sorted(options)} given with an already made style {name!r}")
-        return name
+        return checked(name)
     cls = style_class(name)
     known = cls.option_defaults()
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise StyleOptionError(f"style {name!r} has no option {', '.join(map(repr, unknown))}; "
                                f"its options are: {', '.join(f'{k}={v!r}' for k, v in known.items())}")
-    return cls(**options)
+    return checked(cls(**options))

@@ -25,12 +25,14 @@ from typing import BinaryIO
 import numpy as np
 from PIL import GifImagePlugin, Image
 
+from .errors import StrokesError
+
 FORMATS = {".gif": "GIF", ".png": "APNG", ".apng": "APNG", ".webp": "WebP", ".mp4": "MP4"}
 
 Frames = Iterable[tuple[Image.Image, float]]
 
 
-class MissingVideoDependency(RuntimeError):
+class MissingVideoDependency(StrokesError, RuntimeError):
     """MP4 output asked for without the optional video dependency."""
 
 

@@ -22,6 +22,7 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 ALONG, ACROSS = 3.0, 80.0  # bristle noise cells per canvas unit along and across the stroke
 
@@ -83,7 +84,7 @@ class OilStyle(Style):
         run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
         soft = max(0.04, ACROSS / 3 / u)                                  # about a pixel: anti-aliased
         paint = ((0.6 * clumps + 0.4 * streak - 0.9 * run_out) / soft + 0.5).clamp(0, 1)
-        alpha = params[:, 14].view(-1, 1, 1) * body * paint
+        alpha = params[:, OPACITY].view(-1, 1, 1) * body * paint
 
         # Colour: start to end colour, the bristles dragging a little of each into the other.
         t_mix = (f.t + 0.25 * (streak - 0.5)).clamp(0, 1)

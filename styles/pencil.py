@@ -1,5 +1,17 @@
 """Pencil: graphite lines with a grain that follows the paper.
 
+Two looks (the ``look`` option):
+
+* ``"graphite"`` (default): each stroke is one pencil line, as in a drawing.
+  The pressure swells in and lifts off at both ends (``taper``), so a line
+  is thinner and lighter at its tips; the paper's tooth, fixed to the sheet
+  and not to the stroke, breaks up the graphite; lines are translucent, so
+  the drawing is darker where lines cross; gray graphite unless
+  ``monochrome=False``.
+* ``"hatching"``: the coloured-pencil shading of earlier versions, described
+  below; this is the look ``strokes paint --style pencil`` paints in (its
+  neural renderer was trained on it), see :attr:`PencilStyle.paint_options`.
+
 Graphite catches on the tops of the paper's tooth, so a pencil line is broken
 by a fine grain; the harder the pencil is pressed, the more of the tooth it
 fills and the darker the line. Following line-drawing work such as ARIEL, a
@@ -24,9 +36,12 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 LUMA = (0.299, 0.587, 0.114)
 LEAD = 0.22   # gray of graphite
+LOOKS = ("graphite", "hatching")
+GRAPHITE = 0.9   # how much of the paper's light a line pressed fully hides, at most
 # ((1 + cos x) / 2)^4 as harmonics: 35/128 + 7/16 cos x + 7/32 cos 2x + 1/16 cos 3x + 1/128 cos 4x.
 LINE = (35 / 128, 7 / 16, 7 / 32, 1 / 16, 1 / 128)
 
@@ -46,6 +61,9 @@ class PencilStyle(Style):
 
     Options:
         seed: which paper grain and line wobble.
+        look: ``"graphite"`` (lines, the default) or ``"hatching"`` (shading with hatched strokes).
+        taper: graphite look: share of a line's length over which the pressure
+            swells in at the start and lifts off at the end, in [0, 0.5].
         monochrome: draw in pure gray (graphite) instead of the stroke's colour.
         pressure: how hard the pencil is pressed (scales each stroke's opacity).
         decay: how much lighter a line gets from its start to its end, in [0, 1].
@@ -58,14 +76,21 @@ class PencilStyle(Style):
     """
 
     name = "pencil"
-    description = "graphite pencil: hatched lines with paper grain, darker where pressed, optional monochrome"
+    description = ("graphite pencil lines: tapered by pressure, paper grain, darker where they cross "
+                   "(look='hatching': coloured-pencil shading)")
     reach = 1.0
     textured = True
+    # Painting a photo (strokes paint) shades with wide strokes: the hatching look, in colour.
+    paint_options = {"look": "hatching", "monochrome": False}
 
-    def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
+    def __init__(self, seed: int = 0, look: str = "graphite", monochrome: bool = True, pressure: float = 1.0,
                  decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,
-                 cover: float = 0.8, paper: float = 0.96, shading: float = 0.9):
+                 cover: float = 0.8, paper: float = 0.96, shading: float = 0.9, taper: float = 0.25):
         super().__init__(seed)
+        if look not in LOOKS:
+            raise ValueError(f"pencil: look expected one of {', '.join(LOOKS)}, got {look!r}")
+        self.look = look
+        self.taper = float(taper)
         self.monochrome = bool(monochrome)
         self.pressure = float(pressure)
         self.decay = float(decay)
@@ -77,6 +102,46 @@ class PencilStyle(Style):
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
+        if self.look == "graphite":
+            return self._graphite(params, size, window)
+        return self._hatching(params, size, window)
+
+    def _tooth(self, f, size):
+        """The paper's tooth ``(S, h, w)`` in [0, 1], fixed to the canvas (canvas-unit lattice, turned 37 degrees)."""
+        H, W = size
+        u = f.unit
+        px, py = f.x * (W / u), f.y * (H / u)                      # canvas units
+        return fractal_noise((0.8 * px - 0.6 * py) * 170, (0.6 * px + 0.8 * py) * 170, self.seed,
+                             octaves=2, pixel=170 / u)
+
+    def _graphite(self, params, size, window):
+        """One pencil line per stroke: pressure tapering at both ends, paper grain, translucent graphite."""
+        f = stroke_frame(params, size, window)
+        # Pressure along the line: swells in over the first ``taper`` of its length, lifts off
+        # over the last, a smooth step at each end; ``decay`` lightens it from start to end.
+        k = max(self.taper, 1e-3)
+        ends = (torch.minimum(f.t, 1 - f.t) / k).clamp(0, 1)
+        swell = ends * ends * (3 - 2 * ends)
+        press = self.pressure * params[:, 14].view(-1, 1, 1) * (0.25 + 0.75 * swell) * (1 - self.decay * f.t)
+        # A lighter touch leaves a thinner line; graphite densest along the middle.
+        half = f.half_width * (0.55 + 0.45 * swell)
+        soft = half.clamp(min=0.5)                                 # sub-pixel lines spread over a pixel, lighter
+        body = coverage(f.dist - soft) * (half / soft)
+        r = (f.dist / soft.clamp(min=1e-6)).clamp(max=1)
+        tooth = self._tooth(f, size)
+        density = press * body * (1 - 0.35 * r * r) * (1 + 2.4 * self.grain * (tooth - 0.5))
+        alpha = (GRAPHITE * density).clamp(0, 1)
+        color = lerp_color(params, f.t)
+        if self.monochrome:
+            # Gray lead; a stroke of a light colour is drawn with less of it.
+            luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)
+            alpha = alpha * ((1 - luma) / (1 - LEAD)).clamp(max=1)
+            fg = torch.full_like(color, LEAD)
+        else:
+            fg = color * 0.9
+        return fg.clamp(0, 1), alpha[:, None]
+
+    def _hatching(self, params, size, window):
         f = stroke_frame(params, size, window)
         u = f.unit
         X, Y = f.along.detach() / u, f.across.detach() / u          # canvas units, stroke frame
@@ -97,17 +162,13 @@ class PencilStyle(Style):
 
         # Pressure: the stroke's intensity, lifting off along the stroke, heaviest mid-line.
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
-        press = (self.pressure * params[:, 14].view(-1, 1, 1)
+        press = (self.pressure * params[:, OPACITY].view(-1, 1, 1)
                  * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
         graphite = press * (0.2 + 0.8 * lines * (0.4 + 0.8 * strength))
         # Paper tooth (fixed to the canvas): the lead catches on the tops of the grain.
         # Textures combine by products and sums only (no thresholds), so a
         # render averaged down to half size equals the render at half size.
-        H, W = size
-        px, py = f.x * (W / u), f.y * (H / u)                      # canvas units
-        # (lattice turned 37 degrees so the tooth does not line up with the canvas edges)
-        tooth = fractal_noise((0.8 * px - 0.6 * py) * 170, (0.6 * px + 0.8 * py) * 170, self.seed,
-                              octaves=2, pixel=170 / u)
+        tooth = self._tooth(f, size)
         deposit = (graphite * (1 + 2.4 * self.grain * (tooth - 0.5))).clamp(0, 1)
 
         color = lerp_color(params, f.t)
@@ -126,7 +187,7 @@ class PencilStyle(Style):
         density = 1 - (1 - density) * (1 - fill)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
-        sheet = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)         # (S, h, w)
+        sheet = self.cover * params[:, OPACITY].view(-1, 1, 1) * (1 - density)         # (S, h, w)
         alpha = inside * (sheet + density)
         fg = (density[:, None] * lead + (sheet * self.paper)[:, None]) / (sheet + density).clamp(min=1e-6)[:, None]
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]

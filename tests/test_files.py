@@ -183,7 +183,7 @@ class TestJsonErrors:
 
     def test_absurd_stroke_count(self, tmp_path, monkeypatch):
         monkeypatch.setattr(files, "MAX_STROKES", 2)
-        with pytest.raises(StrokesFileError, match="field 'strokes': 3 strokes is more than the limit of 2"):
+        with pytest.raises(StrokesFileError, match="field 'strokes': (3 strokes is )?more (strokes )?than the limit of 2"):
             load(write_doc(tmp_path, stroke_doc()))
 
     def test_limit_is_a_million(self):

@@ -25,10 +25,11 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
     from strokes.painting.optimize import Bounds
     from strokes.painting.schedule import LENGTH, plan
     from strokes.painting.seeding import initial_strokes
-    from strokes.painting.windows import WindowLayout, lay_windows
-    from strokes.registry import get_style
+    from strokes.compositing import WindowLayout
+    from strokes.registry import painting_style
+    from strokes.rendering import draw
 
-    style = get_style(style_name)
+    style = painting_style(style_name)
     drawers = {"style": style, "neural": NeuralDrawer(load_renderer(style_name), style)}
     rng = np.random.default_rng(0)
     rows = []
@@ -48,8 +49,7 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
             for _ in range(repeat):
                 params = seeds.clone().requires_grad_(True)
                 start = time.perf_counter()
-                fg, alpha = drawer.rasterize(params, (h, w), window=layout.window)
-                lay_windows(target, fg, alpha, layout).mean().backward()
+                draw(target, params, drawer, window=layout).mean().backward()
                 times.append(time.perf_counter() - start)
             ms[name] = 1000 * sorted(times)[len(times) // 2]
         rows.append((level.index, level.batch, layout.h, ms["style"], ms["neural"]))

@@ -61,7 +61,7 @@ def main(argv) -> int:
     from strokes.neural.baseline import PaperRenderer
     from strokes.neural.model import NeuralRenderer, RendererConfig
     from strokes.neural.training import evaluate, validation_strokes
-    from strokes.registry import get_style
+    from strokes.registry import painting_style as get_style  # the look its renderer was trained on
 
     ap = argparse.ArgumentParser(prog="python -m strokes.bench renderer", description=__doc__.splitlines()[0])
     ap.add_argument("--style", action="append", help="style to measure (repeatable; default: every shipped renderer)")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .values import finite_float
+
 HELP = "animate a strokes file being painted, stroke by stroke (GIF, WebP, APNG; MP4 with strokes[video])"
 
 
@@ -17,14 +19,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the style's textures (default: 0)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a style option, repeatable; `strokes styles --options` lists them")
-    parser.add_argument("--fps", type=float, default=25.0, metavar="F", help="frames per second (default: 25)")
+    parser.add_argument("--fps", type=finite_float, default=25.0, metavar="F", help="frames per second (default: 25)")
     pace = parser.add_mutually_exclusive_group()
-    pace.add_argument("--duration", type=float, default=None, metavar="SECONDS",
+    pace.add_argument("--duration", type=finite_float, default=None, metavar="SECONDS",
                       help="seconds of drawing, strokes spread evenly over the frames "
                            "(default: 10, or one stroke per frame if that is shorter)")
     pace.add_argument("--strokes-per-frame", type=int, default=None, metavar="N",
                       help="strokes added in each frame (instead of --duration)")
-    parser.add_argument("--hold", type=float, default=2.0, metavar="SECONDS",
+    parser.add_argument("--hold", type=finite_float, default=2.0, metavar="SECONDS",
                         help="how long the finished painting stays on screen at the end (default: 2)")
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import many_options
+
 HELP = "paint an image into N vector strokes (writes OUTDIR/painting.png and OUTDIR/strokes.json)"
 
 _NAMED = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0), "gray": (0.5, 0.5, 0.5), "grey": (0.5, 0.5, 0.5)}
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("image", metavar="IMAGE", help="picture to paint (PNG, JPEG, ...; any size, any mode)")
+    parser.add_argument("image", metavar="IMAGE", help="picture to paint (PNG, JPEG, ...; any size, any mode); "
+                        "a folder or glob paints every image into OUTDIR/<name>/, a video every frame")
     parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for painting.png and strokes.json")
     parser.add_argument("--style", default="oil", metavar="NAME", help="style to paint in (default: oil)")
     parser.add_argument("--strokes", type=int, default=500, metavar="N", help="number of strokes (default: 500)")
@@ -33,6 +36,9 @@ def add_arguments(parser) -> None:
                         help="torch threads (default: 1; the painter works on small tensors, and more threads "
                              "slow it down badly when the machine is busy with anything else)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    many_options.add_arguments(parser)
+    from strokes.color.cli import add_paint_arguments
+    add_paint_arguments(parser)
 
 
 def parse_color(text: str) -> "str | tuple[float, float, float]":
@@ -57,9 +63,14 @@ def parse_color(text: str) -> "str | tuple[float, float, float]":
     return values
 
 
+def _say(message: str) -> None:
+    print(f"strokes paint: {message}", file=sys.stderr)
+
+
 def run(args) -> int:
     import torch
 
+    from strokes.locking import folder_lock
     from strokes.painter import paint
 
     if args.threads < 1:
@@ -74,17 +85,25 @@ def run(args) -> int:
     options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer}
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
+    kind = many_options.wanted(args)
+    if kind is not None:                 # a folder, glob or video: many paintings, each without a checkpoint
+        del options["checkpoint"]
+        return many_options.run(args, kind, dict(options, style=args.style, strokes=args.strokes, size=args.size,
+                                                 seed=args.seed, device=args.device))
     if args.resume:
         options["resume"] = checkpoint
-    try:
-        painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
-                         device=args.device, progress=not args.quiet, **options)
-    except KeyboardInterrupt:
-        if checkpoint.exists():
-            print(f"strokes paint: stopped; the strokes painted so far are in {checkpoint} "
-                  f"(continue with --resume)", file=sys.stderr)
-        raise
-    painting.save(out, npz=args.npz)
+    from strokes.color import cli as color
+    options.update(color.paint_options(args, args.image))
+    with folder_lock(out, f"strokes paint {args.image}", on_stale=_say):
+        try:
+            painting = paint(args.image, style=args.style, strokes=args.strokes, size=args.size, seed=args.seed,
+                             device=args.device, progress=not args.quiet, **options)
+        except KeyboardInterrupt as exc:
+            if checkpoint.exists():
+                exc.kept = f"the strokes painted so far are in {checkpoint} (continue with --resume)"
+            raise
+        painting = color.finish(args, painting, args.image)
+        painting.save(out, npz=args.npz)
     s = painting.strokes
     if not args.quiet:
         print(f"wrote {out / 'painting.png'} ({s.width}x{s.height}) and {checkpoint} "

@@ -1,6 +1,8 @@
 """``strokes train-renderer``: teach a neural renderer a style's look."""
 from __future__ import annotations
 
+from pathlib import Path
+
 HELP = "train the differentiable neural renderer of a style (samples drawn on the fly by the style itself)"
 
 
@@ -31,10 +33,17 @@ def run(args) -> int:
                          f"got {args.steps}, {args.batch}, {args.size}, {args.reuse}")
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    renderer = train_renderer(args.style, args.out, steps=args.steps, batch=args.batch, size=args.size,
-                              seed=args.seed, device=device, resume=args.resume, lr=args.lr, half=args.half,
-                              reuse=args.reuse)
+    from strokes.boundary import device as checked_device
+
+    device = checked_device(args.device or "auto")
+    try:
+        renderer = train_renderer(args.style, args.out, steps=args.steps, batch=args.batch, size=args.size,
+                                  seed=args.seed, device=device, resume=args.resume, lr=args.lr, half=args.half,
+                                  reuse=args.reuse)
+    except KeyboardInterrupt as exc:
+        if Path(args.out).exists():
+            exc.kept = f"the checkpoint saved last is {args.out} (continue with --resume)"
+        raise
     psnr = renderer.val_psnr
     print(f"{args.out}: style {renderer.style}, validation PSNR foreground {psnr['foreground']:.2f} dB, "
           f"alpha {psnr['alpha']:.2f} dB, {renderer.elapsed / 60:.1f} min this run")

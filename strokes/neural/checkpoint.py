@@ -15,21 +15,23 @@ one :class:`CheckpointError` naming the file.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import torch
 
 from ..atomic import write_bytes
+from ..errors import CheckpointError
 from ..layout import LAYOUT_VERSION
 from .model import NeuralRenderer, RendererConfig
 
 FORMAT = "strokes-renderer"
 FORMAT_VERSION = 1
 REQUIRED = ("style", "layout_version", "train_size", "val_psnr", "config", "weights")
-
-
-class CheckpointError(ValueError):
-    """A renderer checkpoint that cannot be used."""
+MAX_HIDDEN = 4096        # architecture numbers past these are refused before anything is built
+MAX_CHANNELS = 1024
+MAX_PICTURE = 512
+_TORCH_MAGIC = (b"PK\x03\x04", b"\x80")   # torch.save's zip archive, or its legacy pickle format
 
 
 def save_checkpoint(path, renderer: NeuralRenderer, steps: int = 0, optimizer: dict | None = None,
@@ -62,11 +64,20 @@ def read_checkpoint(path, style: str | None = None) -> dict:
     if not path.is_file():
         raise CheckpointError(f"{path}: no such renderer checkpoint")
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not head.startswith(_TORCH_MAGIC):
+        raise CheckpointError(f"{path}: not a readable renderer checkpoint: not a file written by torch.save")
+    try:
         data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # truncated, not a torch file, or holds arbitrary pickled objects
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "weights_only" in str(exc) or "Unsupported global" in str(exc):
+    except Exception as exc:  # truncated, damaged, or holds arbitrary pickled objects
+        text = " ".join(str(exc).split())
+        if "Unsupported global" in text or "Unsupported class" in text or "GLOBAL" in text:
             reason = "it holds pickled Python objects, not plain tensors (refused for safety)"
+        else:
+            reason = f"damaged or truncated ({type(exc).__name__}: {text[:120]})"
         raise CheckpointError(f"{path}: not a readable renderer checkpoint: {reason}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a strokes renderer checkpoint (expected a dict with format {FORMAT!r})")
@@ -81,20 +92,69 @@ def read_checkpoint(path, style: str | None = None) -> dict:
                               f"expected {LAYOUT_VERSION}; retrain with `strokes train-renderer`")
     if style is not None and data["style"] != style:
         raise CheckpointError(f"{path}: a renderer of style {data['style']!r}, expected {style!r}")
+    _check_fields(data, path)
     return data
 
 
+def _check_fields(data: dict, path) -> None:
+    """The plain fields have the types they must have (the weights are checked against the architecture)."""
+    def bad(field, expected):
+        value = " ".join(repr(data[field]).split())
+        raise CheckpointError(f"{path}: field {field!r}: expected {expected}, got {value[:80]}")
+
+    if not isinstance(data["style"], str):
+        bad("style", "a style name")
+    if not _is_int(data["train_size"]) or not 0 <= data["train_size"] <= 1 << 16:
+        bad("train_size", "an integer size in pixels")
+    if "steps" in data and (not _is_int(data["steps"]) or data["steps"] < 0):
+        bad("steps", "a number of steps >= 0")
+    if "reach" in data and not (_is_real(data["reach"]) and 0 < data["reach"] <= 100):
+        bad("reach", "a number in (0, 100]")
+    psnr = data["val_psnr"]
+    if not isinstance(psnr, dict) or not all(isinstance(k, str) and _is_real(v) for k, v in psnr.items()):
+        bad("val_psnr", "a dict of names to numbers (dB)")
+    if not isinstance(data["config"], dict):
+        bad("config", "a dict of architecture settings")
+    if not isinstance(data["weights"], dict):
+        bad("weights", "a dict of tensors")
+    if "optimizer" in data and not isinstance(data["optimizer"], dict):
+        bad("optimizer", "an optimizer state dict")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _config(data: dict, path) -> RendererConfig:
+    """The architecture, its numbers checked before anything is allocated."""
+    raw = data["config"]
+    try:
+        config = RendererConfig(**raw)
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: bad architecture config {raw!r}: {exc}") from None
+    ok = (1 <= config.hidden <= MAX_HIDDEN and 1 <= len(config.channels) <= 8
+          and all(1 <= c <= MAX_CHANNELS for c in config.channels)
+          and len(config.picture) == 2 and all(1 <= v <= MAX_PICTURE for v in config.picture))
+    if not ok:
+        raise CheckpointError(f"{path}: bad architecture config {raw!r}: expected hidden in 1..{MAX_HIDDEN}, "
+                              f"1 to 8 channels each in 1..{MAX_CHANNELS}, picture sides in 1..{MAX_PICTURE}")
+    return config
+
 def renderer_from_checkpoint(data: dict, path="checkpoint") -> NeuralRenderer:
     """Build the renderer a checked checkpoint dict describes."""
+    _check_fields(data, path)
+    config = _config(data, path)
     try:
-        config = RendererConfig(**data["config"])
-    except (TypeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: bad architecture config {data['config']!r}: {exc}") from None
-    renderer = NeuralRenderer(config, style=data["style"], reach=float(data.get("reach", 1.0)))
+        with torch.device("meta"):             # shapes only: nothing is allocated before the weights fit
+            expected = NeuralRenderer(config, style=data["style"]).state_dict()
+    except Exception as exc:
+        raise CheckpointError(f"{path}: bad architecture config {data['config']!r}: "
+                              f"{type(exc).__name__}: {exc}") from None
     weights = data["weights"]
-    if not isinstance(weights, dict):
-        raise CheckpointError(f"{path}: field 'weights' is a {type(weights).__name__}, expected a dict of tensors")
-    expected = renderer.state_dict()
     bad = [k for k in expected if k not in weights or not isinstance(weights[k], torch.Tensor)
            or weights[k].shape != expected[k].shape]
     extra = [k for k in weights if k not in expected]
@@ -104,6 +164,11 @@ def renderer_from_checkpoint(data: dict, path="checkpoint") -> NeuralRenderer:
         want = tuple(expected[k].shape) if k in expected else "absent"
         raise CheckpointError(f"{path}: weights do not fit the architecture: {k!r} expected {want}, got {got}"
                               + (f" (and {len(bad) + len(extra) - 1} more)" if len(bad) + len(extra) > 1 else ""))
+    for k, v in weights.items():
+        if v.is_floating_point() and not bool(torch.isfinite(v).all()):
+            raise CheckpointError(f"{path}: weights {k!r} hold NaN or infinite values; the checkpoint is damaged "
+                                  "(or its training diverged)")
+    renderer = NeuralRenderer(config, style=data["style"], reach=float(data.get("reach", 1.0)))
     renderer.load_state_dict({k: v.float() for k, v in weights.items()})
     renderer.train_size = int(data["train_size"])
     renderer.val_psnr = dict(data["val_psnr"])

@@ -5,7 +5,7 @@ pixels around where it was seeded, and its width may range over
 ``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
 works on unconstrained numbers mapped through a sigmoid into those ranges,
 so every stroke it produces is valid and stays inside its window: each
-stroke is drawn only in its own small window (:mod:`.windows`), which is
+stroke is drawn only in its own small window (:func:`strokes.rendering.draw`), which is
 what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
@@ -20,7 +20,10 @@ from dataclasses import dataclass
 import torch
 
 from ..losses import pixel_loss, transport_loss
-from .windows import WindowLayout, lay_windows
+from ..compositing import WindowLayout
+from ..geometry import paint_radius
+from ..rendering import draw
+from ..layout import P1, PAINT, WIDTHS
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -48,14 +51,14 @@ class Bounds:
         """Squares of half side ``reach`` px around each stroke's middle control point, clipped to the canvas."""
         H, W = size
         scale = params.new_tensor([W, H])
-        centre = params[:, 2:4] * scale
+        centre = params[:, P1] * scale
         return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
                    width_low, width_high)
 
     def windows(self, size, style_reach: float = 1.0, pad: int = 2):
         """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
         H, W = size
-        half = 0.5 * self.width_high * min(H, W) * style_reach + pad
+        half = paint_radius(self.width_high, min(H, W), style_reach) + pad
         extent = (self.high - self.low).amax(0)                       # (2,) largest box, x and y
         w = int(math.ceil(float(extent[0]) + 2 * half)) + 1
         h = int(math.ceil(float(extent[1]) + 2 * half)) + 1
@@ -69,8 +72,8 @@ class Bounds:
         scale = z.new_tensor([W, H])
         s = torch.sigmoid(z)
         pts = [(self.low + (self.high - self.low) * s[:, 2 * k:2 * k + 2]) / scale for k in range(3)]
-        widths = self.width_low + (self.width_high - self.width_low) * s[:, 6:8]
-        return torch.cat(pts + [widths, s[:, 8:15]], 1)
+        widths = self.width_low + (self.width_high - self.width_low) * s[:, WIDTHS]
+        return torch.cat(pts + [widths, s[:, PAINT]], 1)
 
     def encode(self, params: torch.Tensor, size) -> torch.Tensor:
         """Inverse of :meth:`decode` (values outside the bounds are pulled in)."""
@@ -78,23 +81,29 @@ class Bounds:
         scale = params.new_tensor([W, H])
         span = (self.high - self.low).clamp(min=1e-6)
         pts = [_logit((params[:, 2 * k:2 * k + 2] * scale - self.low) / span) for k in range(3)]
-        widths = _logit((params[:, 6:8] - self.width_low) / max(self.width_high - self.width_low, 1e-9))
-        return torch.cat(pts + [widths, _logit(params[:, 8:15])], 1)
+        widths = _logit((params[:, WIDTHS] - self.width_low) / max(self.width_high - self.width_low, 1e-9))
+        return torch.cat(pts + [widths, _logit(params[:, PAINT])], 1)
 
 
-def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout):
-    """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
-    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=layout.window)
-    painted = lay_windows(canvas, fg, alpha, layout)
+def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout,
+               extra_loss=None):
+    """Loss of the canvas with the batch laid on it (plus ``extra_loss(painted)``); also returns the painted canvas."""
+    painted = draw(canvas, params, style, window=layout)
     loss = pixel_loss(painted, target)
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
+    if extra_loss is not None:
+        loss = loss + extra_loss(painted)
     return loss, painted
 
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
-                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15):
+                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15, constrain=None,
+                   extra_loss=None):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
+
+    ``constrain(strokes) -> strokes`` is applied to the decoded batch at every step and at the end;
+    ``extra_loss(painted canvas) -> scalar`` is added to the loss (see :class:`strokes.painter.PaintOptions`).
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
@@ -103,11 +112,12 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
+    decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
     for _ in range(steps):
-        loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
+        loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss)
         grad, = torch.autograd.grad(loss, z)
         adam.step(grad)
-    return bounds.decode(z.detach(), size), float(loss.detach())
+    return decode(z.detach()), float(loss.detach())
 
 
 class Adam:

@@ -22,7 +22,8 @@ import torch
 from ..layout import POINTS, WIDTHS
 from ..losses import pixel_loss, transport_loss
 from ..painting.optimize import Adam
-from ..painting.windows import WindowLayout, draw_strokes, lay_windows
+from ..compositing import WindowLayout, lay_windows
+from ..rendering import draw
 
 WIDTH_FACTOR = 2.0      # a width may shrink or grow by up to this factor
 
@@ -83,7 +84,8 @@ def refine(params: torch.Tensor, target: torch.Tensor, style, background, reach:
         idx = torch.tensor(chunk)
         others = torch.ones(S, dtype=torch.bool)
         others[idx] = False
-        canvas = draw_strokes(bare.clone(), out[others], style)
+        with torch.no_grad():
+            canvas = draw(bare.clone(), out[others], style).clamp_(0, 1)
         h, w = int(extent[idx, 0].max()), int(extent[idx, 1].max())
         layout = WindowLayout(tops[idx], lefts[idx], h, w, (H, W))
         start = out[idx].clone()

@@ -6,7 +6,7 @@ from strokes.layout import LAYOUT_VERSION
 from strokes.neural import has_renderer, load_renderer, shipped_renderers, weights_path
 from strokes.neural.sampling import random_strokes
 from strokes.neural.training import evaluate
-from strokes.registry import get_style
+from strokes.registry import painting_style
 
 
 def test_promised_styles_are_shipped():
@@ -22,5 +22,5 @@ def test_shipped_checkpoint_is_small_and_faithful(name):
     assert data["layout_version"] == LAYOUT_VERSION and data["style"] == name
     r = load_renderer(name)
     fresh = random_strokes(48, torch.Generator().manual_seed(20240 + len(name)))   # not the validation stream
-    psnr = evaluate(r, get_style(name), fresh, 128)
+    psnr = evaluate(r, painting_style(name), fresh, 128)   # the look it paints in
     assert psnr["foreground"] >= 28 and psnr["alpha"] >= 28, psnr

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from strokes.geometry import stroke_boxes
 from strokes.layout import COLUMNS
 from strokes.registry import list_styles
-from strokes.rendering import paint_layers
+from strokes.rendering import draw as draw_strokes
 
 # Every available style, built-in or installed plugin: each is held to the same contract.
 STYLES = tuple(list_styles())
@@ -56,7 +56,7 @@ def draw(style, params: torch.Tensor, size, background=(0.95, 0.93, 0.88)) -> to
     H, W = size
     canvas = torch.tensor(background, dtype=params.dtype).view(3, 1, 1).repeat(1, H, W)
     with torch.no_grad():
-        return paint_layers(canvas, params, style)
+        return draw_strokes(canvas, params, style)
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> float:

@@ -1,6 +1,7 @@
 """What makes each built-in style its medium (issue 5): checks one style at a time."""
 from __future__ import annotations
 
+import pytest
 import torch
 
 from strokes import get_style
@@ -116,7 +117,7 @@ class TestPencil:
         assert value >= psnr_min(get_style("pencil")), f"{value:.1f} dB"
 
     def test_colour_pencil_keeps_the_colour(self):
-        picture = draw(get_style("pencil"), stroke(), (40, 60), background=(1, 1, 1))[:, 17:23, 15:45]
+        picture = draw(get_style("pencil", monochrome=False), stroke(), (40, 60), background=(1, 1, 1))[:, 17:23, 15:45]
         assert float((picture[0] - picture[1]).mean()) > 0.15      # a red stroke draws red
 
     @staticmethod
@@ -138,17 +139,61 @@ class TestPencil:
     def test_light_stroke_shows_over_a_dark_one(self):
         dark, light = stroke(r0=.1, g0=.1, b0=.1, r2=.1, g2=.1, b2=.1), stroke(r0=.9, g0=.9, b0=.9, r2=.9, g2=.9, b2=.9)
         for monochrome in (False, True):
-            st = get_style("pencil", monochrome=monochrome)
+            st = get_style("pencil", look="hatching", monochrome=monochrome)
             under = self.darkness(st, dark, (60, 90))[25:35, 30:60].mean()
             both = self.darkness(st, torch.cat([dark, light]), (60, 90))[25:35, 30:60].mean()
             assert float(both) < 0.6 * float(under)
 
-    def test_grain_breaks_up_the_line(self):
+    @pytest.mark.parametrize("look", ["graphite", "hatching"])
+    def test_grain_breaks_up_the_line(self, look):
         # At a size where the paper grain is resolved, the line is not one flat value.
         p = stroke(w0=.02, w2=.02)
-        fg, alpha = get_style("pencil").rasterize(p, (600, 900), window=(290, 300, 20, 200))
+        fg, alpha = get_style("pencil", look=look).rasterize(p, (600, 900), window=(290, 300, 20, 200))
         on_white = (fg * alpha + 1 - alpha)[0].mean(0)             # (20, 200)
         assert float(on_white[8:12].std()) > 0.05
+
+
+class TestGraphite:
+    """The default pencil look: one graphite line per stroke."""
+
+    @staticmethod
+    def darkness(style, p, size):
+        return 1 - draw(style, p, size, background=(1, 1, 1)).mean(0)
+
+    def test_pressure_tapers_at_both_ends(self):
+        dark = self.darkness(get_style("pencil", decay=0.0, grain=0.0), stroke(w0=.04, w2=.04), (100, 150))
+        cols = dark.sum(0)                                      # the stroke runs from x = 30 to x = 120
+        middle = float(cols[65:85].mean())
+        assert float(cols[31:35].mean()) < 0.6 * middle and float(cols[115:119].mean()) < 0.6 * middle
+
+    def test_darker_where_lines_cross(self):
+        across = stroke(w0=.03, w2=.03, x0=.5, y0=.2, x1=.5, y1=.5, x2=.5, y2=.8)
+        st = get_style("pencil", grain=0.0)
+        one = self.darkness(st, stroke(w0=.03, w2=.03), (100, 150))[48:53, 73:78].mean()
+        both = self.darkness(st, torch.cat([stroke(w0=.03, w2=.03), across]), (100, 150))[48:53, 73:78].mean()
+        assert float(both) > 1.3 * float(one)
+
+    def test_grain_belongs_to_the_paper_not_the_stroke(self):
+        # A horizontal and a vertical stroke over the same patch show the same tooth there.
+        import torch.nn.functional as F
+        st = get_style("pencil", taper=0.01, decay=0.0)
+        flat = dict(w0=.5, w2=.5, r0=0, g0=0, b0=0, r2=0, g2=0, b2=0, opacity=.5)
+        h = stroke(**flat)
+        v = stroke(x0=.5, y0=.0, x1=.5, y1=.5, x2=.5, y2=1., **flat)
+        size = (400, 600)
+        patches = []
+        for p in (h, v):
+            a = st.rasterize(p, size)[1][0, :, 180:220, 280:320]
+            patches.append((a - F.avg_pool2d(a[None], 5, 1, 2, count_include_pad=False)[0]).flatten())
+        corr = torch.corrcoef(torch.stack(patches))[0, 1]
+        assert float(corr) > 0.8, float(corr)
+
+    def test_monochrome_by_default_colour_as_an_option(self):
+        red = stroke(w0=.05, w2=.05)
+        gray = draw(get_style("pencil"), red, (40, 60), background=(1, 1, 1))
+        assert float((gray[0] - gray[1]).abs().max()) < 1e-6
+        colour = draw(get_style("pencil", monochrome=False), red, (40, 60), background=(1, 1, 1))
+        assert float((colour[0] - colour[1]).max()) > 0.1
 
 
 class TestOil:

@@ -68,8 +68,10 @@ class TestPlacement:
         line = alpha[0, 0, row, int(.3 * W):int(.7 * W)]
         assert float(line.mean()) > 0.25, f"centreline barely painted: {line}"
         # The stroke is red: on a white canvas the centreline turns red (a style may mute
-        # colour, as charcoal does, but some of it shows).
-        out = draw(style, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
+        # colour, as charcoal does, but some of it shows; a style that draws in gray by
+        # default, like pencil's graphite, with its colour option on).
+        coloured = type(style)(monochrome=False) if style.options().get("monochrome") else style
+        out = draw(coloured, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
         assert float((out[0] - out[1]).mean()) > 0.04
         # Far from the stroke (beyond the style's reach) nothing is painted at all.
         assert float(alpha[0, 0, :3].max()) == 0.0 and float(alpha[0, 0, -3:].max()) == 0.0
@@ -124,7 +126,7 @@ class TestResolution:
                                        atol=1e-5, rtol=0)
 
     def test_twice_the_size_downsampled_matches(self, style):
-        # Tape lies straight from P0 to P2 whatever P1 says; see test_tape.py for bent strokes.
+        # Tape lies straight from P0 to P2 whatever P1 says; see TestTape in test_each_style.py for bent strokes.
         value = psnr_2x(style, scattered(20, straight=is_straight(style)), (96, 144))
         assert value >= psnr_min(style), f"{style.name}: {value:.1f} dB"
 

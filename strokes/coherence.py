@@ -1,0 +1,173 @@
+"""Strokes that hold still: a painting of frame t re-optimized from frame t-1's strokes.
+
+:func:`repaint` takes the strokes of the previous frame's painting, keeps
+every stroke (same count, same order: stroke ``i`` of frame t is stroke ``i``
+of frame t-1) and re-optimizes only the strokes whose box touches a part of
+the picture that changed, with fewer steps than a fresh painting. Strokes
+away from any change stay bit for bit as they were, so still parts of the
+video do not flicker at all, and moving parts are followed by the strokes
+already there instead of being painted anew.
+
+It walks the painter's own plan (:func:`strokes.painting.schedule.plan`):
+level by level, batch by batch, each batch's changed strokes optimized over
+the canvas of all strokes below them, on the level's working canvas, as the
+painter painted them. A stroke may move ``MOTION`` stroke lengths per frame
+and keeps its level's width range.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .geometry import stroke_boxes
+from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
+from .painting.optimize import Bounds, optimize_batch
+from .painting.schedule import LENGTH, batches, plan
+from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
+from .rendering import draw
+
+WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
+MOTION = 0.35               # a control point may move this many stroke lengths from one frame to the next
+RECOLOR = 0.3               # a stroke whose colour is this far (sum over RGB) from the picture under it takes that colour
+RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
+CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
+
+__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE"]
+
+
+def _resize(image: torch.Tensor, size) -> torch.Tensor:
+    if tuple(image.shape[-2:]) == tuple(size):
+        return image
+    return F.interpolate(image[None], size=size, mode="bilinear", antialias=True, align_corners=False)[0]
+
+
+def changed_pixels(now: torch.Tensor, before: torch.Tensor, threshold: float = CHANGE) -> torch.Tensor:
+    """``(H, W)`` bool: where frame ``now`` differs from ``before`` (both ``(3, H, W)`` in [0, 1]).
+
+    The difference is blurred over about a pixel first, so compression noise
+    and single-pixel jitter do not count as change.
+
+    >>> a = torch.zeros(3, 8, 8); b = a.clone(); b[:, 2:4, 2:4] = 1
+    >>> int(changed_pixels(b, a).sum()) > 0, bool(changed_pixels(a, a).any())
+    (True, False)
+    """
+    diff = blur((now - before).abs().sum(0, keepdim=True), 1.0)[0]
+    return diff > threshold
+
+
+def _box_sums(params: torch.Tensor, values: torch.Tensor, reach: float):
+    """``(sum, area)`` ``(S,)`` of ``values`` ``(H, W)`` over every stroke's box."""
+    H, W = values.shape
+    boxes = stroke_boxes(params, (H, W), reach=reach)
+    summed = F.pad(values.double().cumsum(0).cumsum(1), (1, 0, 1, 0))      # integral image
+    t, l, b, r = boxes.unbind(1)
+    inside = summed[b, r] - summed[t, r] - summed[b, l] + summed[t, l]
+    return inside, ((b - t) * (r - l)).clamp(min=1).double()
+
+
+def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: float) -> Bounds:
+    """A box per stroke around all its control points, grown by ``motion_px``: every stroke starts inside."""
+    H, W = size
+    scale = params.new_tensor([W, H])
+    pts = params[:, POINTS].view(-1, 3, 2) * scale
+    low = (pts.amin(1) - motion_px).clamp(min=0).minimum(scale)
+    high = (pts.amax(1) + motion_px).minimum(scale).clamp(min=0)
+    width = params[:, WIDTHS]
+    width_low = min(WIDTH_RANGE[0] * level_width, float(width.min()))
+    width_high = max(WIDTH_RANGE[1] * level_width, float(width.max()))
+    return Bounds(low, high, width_low, width_high)
+
+
+def _recolored(params: torch.Tensor, target: torch.Tensor, level_width: float) -> torch.Tensor:
+    """Strokes whose ends lie on paint of another colour now (an object moved in) take the colour found there.
+
+    The colours are sampled as the painter seeds them (the target blurred at the
+    stroke's width, near each end); strokes whose colour is still close keep it.
+    """
+    H, W = target.shape[-2:]
+    smooth = blur(target, level_width * min(H, W) / 3)
+    scale = params.new_tensor([W, H])
+    pts = params[:, POINTS].view(-1, 3, 2) * scale
+    out = params.clone()
+    for end, cols in ((0, COLOR_START), (2, COLOR_END)):
+        p = 0.7 * pts[:, end] + 0.3 * pts[:, 1]
+        qx = p[:, 0].long().clamp(0, W - 1)
+        qy = p[:, 1].long().clamp(0, H - 1)
+        found = smooth[:, qy, qx].T                                  # (S, 3)
+        far = (found - params[:, cols]).abs().sum(1) > RECOLOR
+        out[far, cols] = found[far]
+    return out
+
+
+def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
+            steps: int = 20, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
+            threshold: float = CHANGE, seed=0) -> tuple[torch.Tensor, float]:
+    """Frame t's strokes ``(S, 15)`` from frame t-1's ``previous`` ``(S, 15)``.
+
+    Strokes whose box holds a changed pixel are re-optimized from where they
+    were (recoloured first where an object of another colour moved in); a
+    stroke whose box changed a lot on average (``RESEED``: something moved
+    through it) is seeded anew, as the painter seeds, where the canvas is most
+    wrong among the changed pixels, and keeps its place in the order.
+
+    Args:
+        previous: strokes of the previous frame's painting, canvas-relative.
+        target: this frame ``(3, H, W)`` in [0, 1] at the painting's size.
+        before: the previous frame ``(3, H, W)``, to find what changed.
+        style: what draws the strokes (a :class:`~strokes.style.Style`).
+        background: RGB of the bare canvas.
+        steps: optimizer steps per batch (a fresh painting takes 60).
+        seed: seeds the places of re-seeded strokes (give the frame number too).
+
+    Returns:
+        ``(strokes (S, 15), share of strokes re-optimized)``.
+    """
+    from .painter import REACH, SEED_BLUR
+
+    S = len(previous)
+    H, W = target.shape[-2:]
+    params = previous.detach().clone()
+    bg = torch.as_tensor(background, dtype=torch.float32, device=target.device)
+    change_full = blur((target - before).abs().sum(0, keepdim=True), 1.0)
+    reach = getattr(style, "reach", 1.0)
+    moved = 0
+    current = None
+    for level, first, count in batches(plan(S, (H, W), max_batch)):
+        if current is not level:
+            current = level
+            work_target = _resize(target, level.work).clamp(0, 1)
+            change = _resize(change_full, level.work)[0]
+            changed = change > threshold
+            angles = None
+            canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
+        batch = params[first:first + count]
+        hits, area = _box_sums(batch, changed.float(), reach)
+        active = hits > 0
+        if active.any():
+            base = draw(canvas.clone(), batch[~active], style)      # the batch's still strokes, under the moving ones
+            width_px = level.width * min(level.work)
+            length_px = LENGTH * width_px
+            start = _recolored(batch[active], work_target, level.width)
+            bounds = _motion_bounds(start, level.work, MOTION * LENGTH * width_px, level.width)
+            total, _ = _box_sums(batch, change, reach)
+            anew = ((total / area)[active] > RESEED).to(start.device)
+            if anew.any():
+                if angles is None:
+                    angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
+                error = blur(base - work_target, SEED_BLUR * width_px).abs().sum(0) * changed
+                places = pick_places(error, int(anew.sum()), spacing=length_px,
+                                     rng=np.random.default_rng([*np.atleast_1d(seed), first]))
+                fresh = initial_strokes(places, work_target, angles, width=width_px, length=length_px, opacity=0.98)
+                start[anew] = fresh
+                seeded = Bounds.around(fresh, level.work, reach=REACH * length_px,
+                                       width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
+                bounds.low[anew], bounds.high[anew] = seeded.low, seeded.high
+            new, _ = optimize_batch(start, bounds, base, work_target, style, bg,
+                                    ot_weight=ot_weight, steps=steps, lr=lr)
+            batch = batch.clone()
+            batch[active] = new
+            params[first:first + count] = batch
+            moved += int(active.sum())
+        canvas = draw(canvas, batch, style)           # in place
+    return params, moved / max(1, S)

@@ -1,0 +1,85 @@
+"""CIE Lab colours through kornia, for lists of colours and for pictures.
+
+Lab here is kornia's: L* in [0, 100], a* and b* roughly in [-128, 127], D65
+white, sRGB in [0, 1]. Moving a* and b* at a fixed L* can leave the sRGB
+gamut; :func:`lab_to_rgb` then shrinks the chroma (never the lightness) until
+the colour fits, so a recolouring that keeps L* keeps it exactly.
+
+>>> import torch
+>>> rgb = torch.tensor([[1.0, 0.0, 0.0], [0.2, 0.5, 0.9]])
+>>> bool((lab_to_rgb(rgb_to_lab(rgb)) - rgb).abs().max() < 1e-4)
+True
+"""
+from __future__ import annotations
+
+import torch
+from kornia.color import lab_to_rgb as _lab_to_rgb_image
+from kornia.color import rgb_to_lab as _rgb_to_lab_image
+
+GAMUT_STEPS = 16     # bisection steps on the chroma scale of an out-of-gamut colour (2^-16 of its chroma)
+
+
+def rgb_to_lab(rgb: torch.Tensor) -> torch.Tensor:
+    """``(N, 3)`` sRGB in [0, 1] to ``(N, 3)`` Lab."""
+    rgb = torch.as_tensor(rgb, dtype=torch.float32)
+    return _rgb_to_lab_image(rgb.T.reshape(1, 3, -1, 1).clamp(0, 1)).reshape(3, -1).T
+
+
+def image_to_lab(image: torch.Tensor) -> torch.Tensor:
+    """``(3, H, W)`` sRGB in [0, 1] to ``(3, H, W)`` Lab."""
+    return _rgb_to_lab_image(image.clamp(0, 1)[None])[0]
+
+
+def _raw_rgb(lab: torch.Tensor) -> torch.Tensor:
+    return _lab_to_rgb_image(lab.T.reshape(1, 3, -1, 1), clip=False).reshape(3, -1).T
+
+
+def lab_to_rgb(lab: torch.Tensor) -> torch.Tensor:
+    """``(N, 3)`` Lab to ``(N, 3)`` sRGB in [0, 1], keeping L*: out-of-gamut colours lose chroma, not lightness.
+
+    L* is clamped to [0, 100] first; then for a colour outside the sRGB cube the
+    largest chroma scale ``s`` in [0, 1] with ``(L, s a, s b)`` inside it is found by bisection.
+    """
+    lab = torch.as_tensor(lab, dtype=torch.float32).clone()
+    lab[:, 0] = lab[:, 0].clamp(0, 100)
+    tol = 1e-4
+
+    def fits(scale: torch.Tensor) -> torch.Tensor:
+        rgb = _raw_rgb(torch.cat([lab[:, :1], lab[:, 1:] * scale[:, None]], 1))
+        return ((rgb >= -tol) & (rgb <= 1 + tol)).all(1)
+
+    ok = fits(torch.ones(len(lab)))
+    if not bool(ok.all()):
+        low = torch.zeros(len(lab))
+        high = torch.ones(len(lab))
+        for _ in range(GAMUT_STEPS):
+            mid = (low + high) / 2
+            good = fits(mid)
+            low = torch.where(good, mid, low)
+            high = torch.where(good, high, mid)
+        scale = torch.where(ok, torch.ones_like(low), low)
+        lab[:, 1:] *= scale[:, None]
+    return _raw_rgb(lab).clamp(0, 1)
+
+
+def hex_to_rgb(text: str) -> tuple[float, float, float]:
+    """``#rrggbb`` (or ``rrggbb``, or ``#rgb``) to RGB in [0, 1]; a ``ValueError`` names a bad one.
+
+    >>> hex_to_rgb("#ff8000")
+    (1.0, 0.5019607843137255, 0.0)
+    """
+    t = text.strip().lower().lstrip("#")
+    if len(t) == 3:
+        t = "".join(c * 2 for c in t)
+    if len(t) != 6 or any(c not in "0123456789abcdef" for c in t):
+        raise ValueError(f"expected a colour as #rrggbb, got {text!r}")
+    return tuple(int(t[k:k + 2], 16) / 255 for k in (0, 2, 4))
+
+
+def rgb_to_hex(rgb) -> str:
+    """RGB in [0, 1] to ``#rrggbb``.
+
+    >>> rgb_to_hex((1.0, 0.5, 0.0))
+    '#ff8000'
+    """
+    return "#" + "".join(f"{int(round(float(c) * 255)):02x}" for c in rgb)

@@ -1,0 +1,79 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from strokes.cli import main
+from strokes.color import ColorError
+from strokes.color import paint as paint_in_colour
+
+from tests.color.synthetic import two_tone_picture
+
+TINY = dict(style="marker", strokes=4, size=24, progress=False, steps=3)
+
+
+class TestPaintWithPalette:
+    def test_strokes_are_exactly_the_paints(self):
+        p = paint_in_colour(two_tone_picture(24, 32), palette="#1a3399,#ffbf4d,#ffffff", **TINY)
+        colours = {tuple(c) for c in p.strokes.params[:, 8:14].round(12)}
+        allowed = {(r, g, b, r, g, b) for r, g, b in [(26 / 255, 51 / 255, 153 / 255), (1, 191 / 255, 77 / 255), (1, 1, 1)]}
+        assert {tuple(np.round(c, 12)) for c in colours} <= {tuple(np.round(c, 12)) for c in allowed}
+        assert p.strokes.meta["palette"] == ["#1a3399", "#ffbf4d", "#ffffff"]
+
+    def test_k_paints(self):
+        p = paint_in_colour(two_tone_picture(24, 32), colors=2, **TINY)
+        assert len(np.unique(p.strokes.params[:, 8:14], axis=0)) <= 2
+
+    def test_style_image_term_is_used(self):
+        calls = []
+
+        class Counting:
+            def __init__(self, inner):
+                self.inner = inner
+
+            def __call__(self, canvas):
+                calls.append(canvas.shape)
+                return self.inner(canvas)
+
+        from strokes.color.style_image import StyleLoss
+        from strokes.painter import paint
+        paint(two_tone_picture(24, 32), extra_loss=Counting(StyleLoss(two_tone_picture(16, 16))), **TINY)
+        assert len(calls) >= TINY["steps"]
+
+
+class TestPaintCommandBadInput:
+    @pytest.mark.parametrize("extra, match", [
+        (["--palette", ""], "empty palette"),
+        (["--palette", "#00000g"], "colour 1"),
+        (["--colors", "0"], "--colors"),
+        (["--palette", "#000000", "--colors", "2"], "got both"),
+        (["--style-weight", "2"], "needs --style-image"),
+        (["--colorize-like", "FLAT"], "single colour"),
+        (["--style-image", "MISSING"], "cannot read"),
+    ])
+    def test_clear_error_nothing_written(self, tmp_path, capsys, extra, match):
+        from PIL import Image
+        image = tmp_path / "in.png"
+        Image.fromarray((two_tone_picture(24, 32).permute(1, 2, 0).numpy() * 255).astype("uint8")).save(image)
+        Image.new("RGB", (8, 8), (40, 90, 160)).save(tmp_path / "flat.png")
+        extra = [str(tmp_path / "flat.png") if a == "FLAT" else str(tmp_path / "no.png") if a == "MISSING" else a
+                 for a in extra]
+        out = tmp_path / "out"
+        assert main(["paint", str(image), "-o", str(out), "--strokes", "3", "--size", "24", "-q", *extra]) == 1
+        assert match in capsys.readouterr().err
+        assert not out.exists()
+
+
+class TestRecolorCommand:
+    def test_writes_and_bad_input_writes_nothing(self, tmp_path, capsys):
+        from strokes.files import load, save
+        from tests.color.synthetic import random_strokes
+        src = tmp_path / "in.json"
+        save(random_strokes(8), src)
+        assert main(["recolor", str(src), "--colors", "3", "-o", str(tmp_path / "k.json")]) == 0
+        assert len(load(tmp_path / "k.json").meta["palette"]) <= 3
+        for bad in (["--palette", "#12"], ["--like", str(tmp_path / "nothing.png")], ["--colors", "-1"]):
+            assert main(["recolor", str(src), *bad, "-o", str(tmp_path / "bad.json")]) == 1
+            assert not (tmp_path / "bad.json").exists()
+        assert "colour 1" in capsys.readouterr().err

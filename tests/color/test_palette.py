@@ -1,0 +1,49 @@
+import numpy as np
+import pytest
+
+from strokes.color import ColorError, parse_palette, recolor
+from strokes.files import load, save
+
+from tests.color.synthetic import random_strokes
+
+
+def distinct(s):
+    return len(np.unique(s.params[:, 8:14], axis=0))
+
+
+class TestPalette:
+    @pytest.mark.parametrize("k", [1, 3, 8])
+    def test_at_most_k_colours_exactly(self, k):
+        out = recolor(random_strokes(60, hue=(0.4, 0.5, 0.6)), colors=k)
+        assert distinct(out) <= k
+        assert np.array_equal(out.params[:, 8:11], out.params[:, 11:14])      # start = end
+        assert len(out.meta["palette"]) <= k
+
+    def test_given_paints_only_and_recorded(self, tmp_path):
+        paints = "#264653,#2a9d8f,#e9c46a,#f4a261,#e76f51"
+        out = recolor(random_strokes(), palette=paints)
+        allowed = {tuple(c) for c in parse_palette(paints)}
+        assert {tuple(c) for c in out.params[:, 8:11]} <= allowed
+        for name in ("p.json", "p.npz"):
+            save(out, tmp_path / name)
+            back = load(tmp_path / name)
+            assert back == out and back.meta["palette"] == paints.split(",")
+
+    def test_balance_keeps_paints_from_flooding(self):
+        s = random_strokes(60, hue=(0.8, 0.3, 0.2))                           # reddish
+        paints = ["#ff0000", "#0000ff", "#00ff00", "#ffffff"]                # red nearest to almost all
+        nearest = recolor(s, palette=paints, balance=0)
+        balanced = recolor(s, palette=paints, balance=0.5)
+        assert distinct(balanced) > distinct(nearest)
+        assert distinct(balanced) <= 4
+
+    @pytest.mark.parametrize("bad, match", [("", "empty"), ("#12345", "colour 1"), ("#000000,red", "colour 2"),
+                                            ([], "empty"), ([(0, 0, 2)], "colour 1")])
+    def test_bad_palettes(self, bad, match):
+        with pytest.raises(ColorError, match=match):
+            recolor(random_strokes(3), palette=bad)
+
+    @pytest.mark.parametrize("k", [0, -2, 1.5, True])
+    def test_bad_counts(self, k):
+        with pytest.raises(ColorError, match="colors"):
+            recolor(random_strokes(3), colors=k)

@@ -1,0 +1,85 @@
+"""Painting a clip: strokes carried from frame to frame, still parts still, outputs at the source rate."""
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from strokes.bench._clips import synthetic_clip, write_clip
+from strokes.cli import main
+from strokes.coherence import changed_pixels
+from strokes.paint_video import load_video_strokes, paint_chunk, paint_video
+
+OPTIONS = dict(style="marker", strokes=12, steps=10, steps_next=5)
+
+
+def corner_clip(T=3, H=24, W=32):
+    """A still picture with a small square moving in its top-left corner."""
+    frames = np.zeros((T, H, W, 3), np.uint8)
+    frames[:, :, :, 0] = np.linspace(40, 220, W, dtype=np.uint8)
+    frames[:, H // 2:, :, 2] = 180
+    for t in range(T):
+        frames[t, 1:6, 1 + 2 * t:6 + 2 * t] = (250, 250, 40)
+    return frames
+
+
+def flicker(frames):
+    f = frames.astype(np.float64)
+    return np.abs(np.diff(f, axis=0)).mean()
+
+
+def test_strokes_away_from_any_change_hold_still_and_moving_ones_follow():
+    clip = corner_clip()
+    result = paint_chunk(clip, **OPTIONS)
+    params = torch.from_numpy(result["strokes"])
+    changed = changed_pixels(torch.from_numpy(clip[1]).permute(2, 0, 1) / 255.,
+                             torch.from_numpy(clip[0]).permute(2, 0, 1) / 255.)
+    assert changed[:8, :14].any() and not changed[10:].any()          # only the corner changed
+    same = (params[1] == params[0]).all(1)
+    assert same.any() and not same.all()                             # some strokes re-optimized, not all
+    assert 0 < result["moved"][1] < 1 and result["moved"][0] == 1
+    fresh = paint_chunk(clip, coherent=False, **OPTIONS)
+    assert flicker(result["frames"]) < flicker(fresh["frames"])
+    still = lambda v: (v[1] == v[0]).all(-1).mean()                 # noqa: E731  share of pixels unchanged
+    assert still(result["frames"]) > 0.3 and still(result["frames"]) > 2 * still(fresh["frames"])
+
+
+def test_a_clip_is_painted_into_a_video_and_every_frames_strokes(tmp_path):
+    clip = synthetic_clip(6, 24, 32)
+    src = tmp_path / "clip.gif"
+    write_clip(src, clip, fps=10)
+    out = tmp_path / "out"
+    result = paint_video(src, out, frames="1:6", every=2, size=32, formats=("mp4", "gif"), progress=False, **OPTIONS)
+    assert result.frames == 3 and result.fps == pytest.approx(5.0)
+    data = load_video_strokes(out / "strokes.npz")
+    assert data["params"].shape == (3, 12, 15) and data["source_frames"].tolist() == [1, 3, 5]
+    assert data["fps"] == pytest.approx(5.0) and len(data["frame"](2)) == 12
+    gif = Image.open(out / "painting.gif")
+    assert gif.n_frames == 3 and gif.size == (32, 24)
+    import av
+    with av.open(str(out / "painting.mp4")) as container:
+        stream = container.streams.video[0]
+        assert float(stream.average_rate) == pytest.approx(5.0)
+        assert sum(1 for _ in container.decode(stream)) == 3
+
+
+@pytest.mark.slow
+def test_chunks_start_fresh_and_cross_fade_over_their_overlap(tmp_path):
+    clip = synthetic_clip(5, 16, 24)
+    src = tmp_path / "clip.gif"
+    write_clip(src, clip, fps=8)
+    result = paint_video(src, tmp_path / "out", size=24, chunk=3, overlap=1, formats=("gif",), progress=False,
+                         **OPTIONS)
+    data = load_video_strokes(tmp_path / "out" / "strokes.npz")
+    assert result.chunks == 2 and data["chunk"].tolist() == [0, 0, 0, 1, 1]
+    alone = paint_chunk(clip[2:], **OPTIONS)             # the second chunk: frames 2-4, the first of them a fade
+    assert np.array_equal(data["params"][3:], alone["strokes"][1:])
+
+
+def test_the_command_paints_a_video(tmp_path, capsys):
+    src = tmp_path / "clip.gif"
+    write_clip(src, synthetic_clip(3, 16, 24), fps=6)
+    assert main(["paint", str(src), "-o", str(tmp_path / "out"), "--style", "marker", "--strokes", "4",
+                 "--size", "24", "--steps-next", "3", "--webp", "-q"]) == 0
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"painting.mp4", "painting.webp", "strokes.npz"}
+    assert main(["paint", str(src), "-o", str(tmp_path / "x"), "--frames", "5", "-q"]) == 1
+    assert "--frames '5'" in capsys.readouterr().err
