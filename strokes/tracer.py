@@ -41,17 +41,19 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from .painter import Painting, resize
+from .errors import StrokesError
+from .painter import resize
+from .sketcher import Drawing
 from .strokeset import StrokeSet
 
 MAX_SIDE = 4096          # longest side traced; larger images are traced at this size
 DEFAULT_STYLE = "pen"
 FALLBACK_STYLE = "marker"   # drawn with while no "pen" style is installed
 
-__all__ = ["trace", "Drawing", "TraceOptions", "TraceError", "TraceWarning"]
+__all__ = ["trace", "TracedDrawing", "TraceOptions", "TraceError", "TraceWarning"]
 
 
-class TraceError(ValueError):
+class TraceError(StrokesError, ValueError):
     """A tracing request that cannot be carried out (bad option or image)."""
 
 
@@ -79,29 +81,22 @@ class TraceOptions:
     max_pixels: int = 50_000_000
 
 
-class Drawing(Painting):
-    """The result of :func:`trace`: a :class:`~strokes.painter.Painting` whose strokes are the traced
-    lines, plus ``notes`` (what the tracer found worth saying: an empty page, a photo)."""
+class TracedDrawing(Drawing):
+    """The result of :func:`trace`: a :class:`~strokes.sketcher.Drawing` (``save`` writes
+    ``drawing.png`` and ``strokes.json``) whose strokes are the traced lines, plus ``notes``
+    (what the tracer found worth saying: an empty page, a photo)."""
 
     def __init__(self, strokes: StrokeSet, style, seconds: float = 0.0, notes: Sequence[str] = ()):
         super().__init__(strokes, style, seconds)
         self.notes = list(notes)
 
     def save(self, directory, npz: bool = False) -> Path:
-        """Write ``drawing.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
-        from .atomic import save_image
-        from .files import save
-        image = self.image                  # drawn before anything is written
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        save(self.strokes, out / "strokes.json")
-        if npz:
-            save(self.strokes, out / "strokes.npz")
-        save_image(image, out / "drawing.png")
-        return out
+        """As :meth:`Drawing.save`, with the picture drawn before anything is written."""
+        _ = self.image
+        return super().save(directory, npz=npz)
 
     def __repr__(self) -> str:
-        return f"Drawing({len(self.strokes)} strokes, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"
+        return f"TracedDrawing({len(self.strokes)} strokes, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"
 
 
 def default_style() -> str:
@@ -126,7 +121,7 @@ def _options(options: dict) -> TraceOptions:
 
 
 def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DEFAULT_STYLE, seed: int = 0,
-          progress: bool = True, **options) -> Drawing:
+          progress: bool = True, **options) -> TracedDrawing:
     """Trace the lines of ``image`` into clean vector strokes.
 
     Args:
@@ -145,7 +140,7 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
         **options: see :class:`TraceOptions`.
 
     Returns:
-        a :class:`Drawing`: ``strokes`` on a canvas of the traced size, ``notes``.
+        a :class:`TracedDrawing`: ``strokes`` on a canvas of the traced size, ``notes``.
         An empty page gives no strokes and a note; an image that does not look
         like line art gives a :class:`TraceWarning` and still a result.
     """
@@ -179,7 +174,7 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
     for note in notes:
         warnings.warn(note, TraceWarning, stacklevel=2)
     strokes = StrokeSet(params, width=W, height=H, background=background)
-    drawing = Drawing(strokes, drawer, time.perf_counter() - started, notes)
+    drawing = TracedDrawing(strokes, drawer, time.perf_counter() - started, notes)
     if progress:
         print(f"traced {len(strokes)} strokes ({W}x{H}, {drawing.seconds:.1f} s)", file=sys.stderr)
     return drawing
