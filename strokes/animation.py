@@ -26,6 +26,7 @@ from .rendering import canvas_size, to_image
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
+from .threads import with_thread_policy
 
 DEFAULT_DURATION = 10.0  # seconds of drawing when neither a duration nor strokes per frame is given
 
@@ -103,6 +104,7 @@ def _draw(stroke_set, counts, style, size, device) -> Iterator[Image.Image]:
         yield to_image(from_tiles(grid, (H, W)).clamp_(0, 1))
 
 
+@with_thread_policy("draw")
 def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: float = 25.0,
             duration: float | None = None, strokes_per_frame: int | None = None, hold: float = 2.0,
             seed: int = 0, loop: int = 0, **options) -> int:

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 
-# Idle OpenMP threads sleep instead of spinning: on a busy or small machine spinning
-# threads starve each other (measured, the 4,096 px poster's drawing with one other busy
-# process on 2 cores: 11-16 s spinning, 5 s passive; on an idle machine 3.0 s against 4.6 s).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
+# Threads: importing the package sets OMP_WAIT_POLICY=PASSIVE before torch loads, and every
+# API function picks its own thread count for the call (strokes.threads); the commands rely on that.
 from . import __version__
 
 COMMANDS = ["paint", "render", "styles", "animate", "export", "train-renderer"]

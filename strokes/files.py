@@ -72,7 +72,8 @@ def save(stroke_set: StrokeSet, path) -> None:
                     width=np.array(stroke_set.width, dtype=np.int64),
                     height=np.array(stroke_set.height, dtype=np.int64),
                     background=np.array(stroke_set.background, dtype=np.float64),
-                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64))
+                    params=np.ascontiguousarray(stroke_set.params, dtype=np.float64),
+                    metadata=np.array(json.dumps(stroke_set.metadata, allow_nan=False, sort_keys=True)))
 
 
 def load(path) -> StrokeSet:
@@ -114,6 +115,8 @@ def to_json(stroke_set: StrokeSet) -> str:
               "background": [float(c) for c in stroke_set.background]}
     lines = [f'{{"format": "{FORMAT}", "version": {VERSION},',
              f' "canvas": {json.dumps(canvas, allow_nan=False)},']
+    if stroke_set.metadata:
+        lines.append(f' "metadata": {json.dumps(stroke_set.metadata, allow_nan=False, sort_keys=True)},')
     rows = [_stroke_json(row) for row in stroke_set.params.tolist()]
     if rows:
         lines.append(' "strokes": [')
@@ -179,7 +182,10 @@ def _from_document(doc, path: Path) -> StrokeSet:
     rows = [_stroke_row(s, i, where) for i, s in enumerate(strokes)]
     params = np.array(rows, dtype=np.float64).reshape(-1, P)
     _check_values(params, where)
-    return StrokeSet(params, width=width, height=height, background=background)
+    metadata = doc.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise StrokesFileError(f"{where}: field 'metadata': expected a JSON object, got {_json_type(metadata)}")
+    return StrokeSet(params, width=width, height=height, background=background, metadata=metadata)
 
 
 _NUMBER_TYPES = {int, float}
@@ -256,6 +262,8 @@ def _load_npz(path: Path) -> StrokeSet:
         arrays = {}
         for key in sorted(_NPZ_KEYS & names):
             arrays[key] = _read_npy(zf, key, where)
+        if "metadata" in names:
+            arrays["metadata"] = _read_npy(zf, "metadata", where)
     fmt = arrays["format"]
     if fmt.dtype.kind != "U" or fmt.shape != () or str(fmt) != FORMAT:
         raise StrokesFileError(f"{where}: not a strokes .npz: array 'format' is {_show_array(fmt)}, "
@@ -276,7 +284,17 @@ def _load_npz(path: Path) -> StrokeSet:
     _check_canvas_numbers(scalars["width"], scalars["height"], background, where)
     params = np.ascontiguousarray(arrays["params"], dtype=np.float64)
     _check_values(params, where)
-    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background)
+    metadata = {}
+    if "metadata" in arrays:
+        m = arrays["metadata"]
+        try:
+            metadata = json.loads(str(m)) if m.dtype.kind == "U" and m.shape == () else None
+        except json.JSONDecodeError:
+            metadata = None
+        if not isinstance(metadata, dict):
+            raise StrokesFileError(f"{where}: array 'metadata': expected a JSON object as text, got {_show_array(m)}")
+    return StrokeSet(params, width=scalars["width"], height=scalars["height"], background=background,
+                     metadata=metadata)
 
 
 def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
@@ -301,7 +319,7 @@ def _read_npy(zf: zipfile.ZipFile, key: str, where: str) -> np.ndarray:
                 if shape[0] > MAX_STROKES:
                     raise StrokesFileError(f"{where}: array 'params': {shape[0]} strokes is more than the "
                                            f"limit of {MAX_STROKES}")
-            elif int(np.prod(shape)) * dtype.itemsize > 4096:
+            elif int(np.prod(shape)) * dtype.itemsize > (1 << 20 if key == "metadata" else 4096):
                 raise StrokesFileError(f"{where}: array {key!r}: unexpectedly large {dtype} of shape {shape}")
         with zf.open(key + ".npy") as fh:
             return fmt.read_array(fh, allow_pickle=False)

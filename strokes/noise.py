@@ -7,9 +7,32 @@ are faded out (``pixel``), so textures do not alias at small sizes.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import torch
 
 _MASK = (1 << 31) - 1
+_PLAIN: ContextVar[bool] = ContextVar("strokes_plain_noise", default=False)
+
+
+@contextmanager
+def plain_textures():
+    """Inside this block :func:`fractal_noise` is its mean, 0.5, everywhere: textures are left out.
+
+    Hashed noise carries no useful gradient (its coordinates are detached), so
+    the painter optimizes strokes against their plain shape and colour and lays
+    the texture once, when it draws the finished batch.
+
+    >>> with plain_textures():
+    ...     float(fractal_noise(torch.rand(5), torch.rand(5)).std())
+    0.0
+    """
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
 
 
 def _hash(ix: torch.Tensor, iy: torch.Tensor, seed: int) -> torch.Tensor:
@@ -51,7 +74,10 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
     lattice is finer than two pixels fade out so the texture stays the same
     after downsampling a larger render.
     """
-    total = torch.zeros(torch.broadcast_shapes(x.shape, y.shape), dtype=x.dtype, device=x.device)
+    shape = torch.broadcast_tensors(x, y)[0].shape    # (views; torch.broadcast_shapes imports sympy)
+    if _PLAIN.get():
+        return torch.full(shape, 0.5, dtype=x.dtype, device=x.device)
+    total = torch.zeros(shape, dtype=x.dtype, device=x.device)
     norm = 0.0
     amp, freq = 1.0, 1.0
     for o in range(octaves):

@@ -8,6 +8,7 @@ from .geometry import check_params, stroke_boxes
 from .registry import get_style
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
+from .threads import with_thread_policy
 
 MAX_SIZE = 16384  # longest side; larger canvases are refused rather than exhausting memory
 
@@ -76,6 +77,7 @@ def to_image(t: torch.Tensor) -> Image.Image:
     return Image.fromarray(pixels.cpu().numpy(), "RGB")
 
 
+@with_thread_policy("draw")
 def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, device="cpu", **options) -> Image.Image:
     """Draw a StrokeSet in a style: a PIL image whose longest side is ``size``.
 

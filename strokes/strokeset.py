@@ -42,6 +42,8 @@ class StrokeSet:
         params: ``(S, 15)`` array-like in the layout of :mod:`strokes.layout`.
         width, height: canvas size in pixels (keeps the aspect ratio).
         background: canvas colour, RGB in [0, 1].
+        metadata: a JSON-able dict saved with the strokes (e.g. ``{"painter": {...}}``,
+            the settings :func:`strokes.paint` used); not part of equality.
 
     >>> s = StrokeSet([[0.1, 0.2, 0.2, 0.25, 0.3, 0.2, 0.02, 0.01,
     ...                 0.9, 0.1, 0.1, 0.8, 0.2, 0.1, 0.9]], width=640, height=400)
@@ -50,7 +52,7 @@ class StrokeSet:
     """
 
     def __init__(self, params=(), width: int = 512, height: int = 512,
-                 background: Sequence[float] = (1.0, 1.0, 1.0)):
+                 background: Sequence[float] = (1.0, 1.0, 1.0), metadata: "dict | None" = None):
         if isinstance(params, torch.Tensor):
             params = params.detach().cpu().double().numpy()
         arr = np.array(params, dtype=np.float64).reshape(-1, P) if len(params) else np.zeros((0, P))
@@ -65,6 +67,9 @@ class StrokeSet:
         self.width = int(width)
         self.height = int(height)
         self.background = bg
+        if metadata is not None and not isinstance(metadata, dict):
+            raise ValueError(f"expected metadata as a dict, got {type(metadata).__name__}")
+        self.metadata = dict(metadata or {})
 
     # -- sequence behaviour -------------------------------------------------
     def __len__(self) -> int:
@@ -75,7 +80,7 @@ class StrokeSet:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return StrokeSet(self.params[index], self.width, self.height, self.background)
+            return StrokeSet(self.params[index], self.width, self.height, self.background, self.metadata)
         return Stroke.from_row(self.params[index])
 
     def __eq__(self, other) -> bool:
@@ -108,7 +113,7 @@ class StrokeSet:
     def append(self, other: "StrokeSet | np.ndarray") -> "StrokeSet":
         """A new set with ``other``'s strokes drawn on top of these."""
         rows = other.params if isinstance(other, StrokeSet) else np.asarray(other, dtype=np.float64).reshape(-1, P)
-        return StrokeSet(np.concatenate([self.params, rows]), self.width, self.height, self.background)
+        return StrokeSet(np.concatenate([self.params, rows]), self.width, self.height, self.background, self.metadata)
 
     # -- files --------------------------------------------------------------
     def save(self, path) -> None:

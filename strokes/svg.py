@@ -33,11 +33,13 @@ import torch
 
 from .atomic import write_bytes
 from .strokeset import StrokeSet
+from .threads import with_thread_policy
 
 SHAPES = {"marker": "constant", "tape": "strip"}  # every other style: "outline"
 PIECES = 24  # straight pieces of an outline side (the raster follows 16)
 
 
+@with_thread_policy("draw")
 def export_svg(stroke_set: StrokeSet, path, style=None, background: bool = True, size: int | None = None) -> Path:
     """Write ``stroke_set`` as an SVG file, atomically; returns the path.
 

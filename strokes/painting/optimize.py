@@ -15,11 +15,13 @@ overlap the paint they should match a pull towards it).
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 
 from ..losses import pixel_loss, transport_loss
+from ..noise import plain_textures
 from .windows import WindowLayout, lay_windows
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
@@ -36,21 +38,26 @@ class Bounds:
 
     low, high: ``(S, 2)`` (x, y) corners of the square each control point stays in.
     width_low, width_high: width range, fraction of the shorter side.
+    flat: one colour per stroke (the end colour is the start colour).
+    opaque: opacity 1.
     """
 
     low: torch.Tensor
     high: torch.Tensor
     width_low: float
     width_high: float
+    flat: bool = False
+    opaque: bool = False
 
     @classmethod
-    def around(cls, params: torch.Tensor, size, reach: float, width_low: float, width_high: float) -> "Bounds":
+    def around(cls, params: torch.Tensor, size, reach: float, width_low: float, width_high: float,
+               flat: bool = False, opaque: bool = False) -> "Bounds":
         """Squares of half side ``reach`` px around each stroke's middle control point, clipped to the canvas."""
         H, W = size
         scale = params.new_tensor([W, H])
         centre = params[:, 2:4] * scale
         return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
-                   width_low, width_high)
+                   width_low, width_high, flat, opaque)
 
     def windows(self, size, style_reach: float = 1.0, pad: int = 2):
         """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
@@ -70,7 +77,10 @@ class Bounds:
         s = torch.sigmoid(z)
         pts = [(self.low + (self.high - self.low) * s[:, 2 * k:2 * k + 2]) / scale for k in range(3)]
         widths = self.width_low + (self.width_high - self.width_low) * s[:, 6:8]
-        return torch.cat(pts + [widths, s[:, 8:15]], 1)
+        start = s[:, 8:11]
+        end = start if self.flat else s[:, 11:14]
+        opacity = torch.ones_like(s[:, 14:15]) if self.opaque else s[:, 14:15]
+        return torch.cat(pts + [widths, start, end, opacity], 1)
 
     def encode(self, params: torch.Tensor, size) -> torch.Tensor:
         """Inverse of :meth:`decode` (values outside the bounds are pulled in)."""
@@ -93,8 +103,15 @@ def batch_loss(params, canvas, target, style, background, ot_weight: float, layo
 
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
-                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15):
+                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15,
+                   plain: bool = True, on_step=None):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
+
+    ``plain``: optimize against the strokes' plain shape and colour, without
+    the style's noise textures (:func:`strokes.noise.plain_textures`), which
+    carry no gradient and cost a third of a step; the caller lays the
+    texture once when it draws the finished batch. ``on_step(k)`` is called
+    after every step ``k`` (1 .. steps).
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
@@ -103,11 +120,19 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
-    for _ in range(steps):
-        loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
-        grad, = torch.autograd.grad(loss, z)
-        adam.step(grad)
+    with plain_textures() if plain else _nothing():
+        for k in range(steps):
+            loss, _ = batch_loss(bounds.decode(z, size), canvas, target, style, background, ot_weight, layout)
+            grad, = torch.autograd.grad(loss, z)
+            adam.step(grad)
+            if on_step is not None:
+                on_step(k + 1)
     return bounds.decode(z.detach(), size), float(loss.detach())
+
+
+@contextmanager
+def _nothing():
+    yield
 
 
 class Adam:
