@@ -39,7 +39,7 @@ from .threads import thread_policy
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
-REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
+REACH = 0.7         # a control point may move this many stroke lengths from where it was seeded
 
 # Styles painted with renderer="mixed" when renderer="auto": their neural renderer for every
 # level but the last, the style itself for the last, finest level (over the canvas as the style
@@ -98,7 +98,7 @@ class PaintOptions:
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
     steps: int = 40
-    lr: float = 0.15
+    lr: float = 0.25
     max_batch: int = 100
     renderer: str = "auto"
     threads: int = 1
