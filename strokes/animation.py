@@ -22,9 +22,8 @@ from PIL import Image
 
 from .atomic import atomic_path
 from .registry import get_style
-from .rendering import canvas_size, to_image
+from .rendering import canvas_size, draw_stages, to_image
 from .strokeset import StrokeSet
-from .tiles import from_tiles, paint_tiles, to_tiles
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
 from .threads import with_thread_policy
 
@@ -92,16 +91,13 @@ def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed:
 def _draw(stroke_set, counts, style, size, device) -> Iterator[Image.Image]:
     H, W = size
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
-    grid = to_tiles(canvas)
-    del canvas
     params = stroke_set.to_tensor(device=device)
-    painting = paint_tiles(grid, params, style, (H, W), stops=counts)
+    painting = draw_stages(canvas, params, style, stops=counts)
     done = None
     for count in counts:
         while done != count:
-            with torch.no_grad():                 # only while drawing: the caller's mode is left alone
-                done = next(painting)
-        yield to_image(from_tiles(grid, (H, W)).clamp_(0, 1))
+            done = next(painting)
+        yield to_image(canvas)
 
 
 @with_thread_policy("draw")

@@ -8,7 +8,7 @@ A style then only says how paint is laid down in that frame.
 All lengths are in pixels of the full canvas. The centreline is the quadratic
 Bezier P0, P1, P2, approximated by ``segments`` straight pieces (exact for
 straight strokes; for curved ones the error is far below a pixel at the
-default 16 pieces and canvas sizes up to a few thousand pixels).
+default :data:`SEGMENTS` pieces and canvas sizes up to a few thousand pixels).
 """
 from __future__ import annotations
 
@@ -17,9 +17,47 @@ from typing import NamedTuple
 
 import torch
 
-from .layout import P
+from .layout import COLOR_END, COLOR_START, P, P0, P1, P2, W0, W2, WIDTHS
 
 Window = tuple  # (top, left, height, width) in pixels of the full canvas
+
+SEGMENTS = 16   # straight pieces a centreline is drawn with
+EDGE = 2        # pixels past the paint's reach that anti-aliasing may still touch
+
+
+def bezier(p0, p1, p2, t):
+    """The quadratic Bezier at ``t`` (torch or numpy, broadcasting): ``(1-t)^2 P0 + 2(1-t)t P1 + t^2 P2``.
+
+    >>> bezier(0.0, 1.0, 0.0, 0.5)
+    0.5
+    """
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+
+
+def bezier_tangent(p0, p1, p2, t):
+    """Derivative of :func:`bezier` in ``t``."""
+    return 2 * (1 - t) * (p1 - p0) + 2 * t * (p2 - p1)
+
+
+def paint_radius(width, unit: float, reach: float = 1.0):
+    """How far a stroke's paint may lie from its centreline, pixels: half the ``width`` (a
+    fraction of the shorter side, ``unit`` pixels) times the style's ``reach``.
+
+    >>> paint_radius(0.1, 200, reach=1.5)
+    15.0
+    """
+    return 0.5 * width * unit * reach
+
+
+def polyline_error(params: torch.Tensor, size, segments: int = SEGMENTS) -> torch.Tensor:
+    """``(S,)`` pixels: how far the centreline drawn with ``segments`` straight pieces may stray from the Bezier.
+
+    The second derivative of a quadratic Bezier is the constant ``2 (P0 - 2 P1 + P2)``,
+    so a chord of parameter length ``1 / segments`` strays at most ``|P0 - 2 P1 + P2| / (4 segments^2)``.
+    """
+    H, W = size
+    bend = (params[:, P0] - 2 * params[:, P1] + params[:, P2]) * params.new_tensor([W, H])
+    return bend.norm(dim=1) / (4 * segments ** 2)
 
 
 class StrokeFrame(NamedTuple):
@@ -61,7 +99,7 @@ def full_window(size) -> Window:
     return (0, 0, int(H), int(W))
 
 
-def centreline(params: torch.Tensor, size, segments: int = 16) -> torch.Tensor:
+def centreline(params: torch.Tensor, size, segments: int = SEGMENTS) -> torch.Tensor:
     """Points along each stroke's Bezier centreline, ``(S, segments + 1, 2)`` in pixels (x, y).
 
     >>> p = torch.zeros(1, 15); p[0, :6] = torch.tensor([0., 0., .5, 0., 1., 0.])
@@ -71,8 +109,7 @@ def centreline(params: torch.Tensor, size, segments: int = 16) -> torch.Tensor:
     H, W = size
     t = torch.linspace(0, 1, segments + 1, dtype=params.dtype, device=params.device)[None, :, None]
     scale = params.new_tensor([W, H])
-    p0, p1, p2 = (params[:, None, 2 * i:2 * i + 2] * scale for i in range(3))
-    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+    return bezier(*(params[:, None, k] * scale for k in (P0, P1, P2)), t)
 
 
 def _pixel_centres(start, n: int, dtype, device) -> torch.Tensor:
@@ -83,7 +120,7 @@ def _pixel_centres(start, n: int, dtype, device) -> torch.Tensor:
     return ramp + float(start)
 
 
-def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segments: int = 16) -> StrokeFrame:
+def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segments: int = SEGMENTS) -> StrokeFrame:
     """Each pixel of ``window`` in each stroke's frame (see :class:`StrokeFrame`).
 
     Args:
@@ -106,13 +143,14 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     dist = torch.sqrt(best_d2 + 1e-12)
     t = (best_along / length.clamp(min=1e-6)).clamp(0, 1)
     unit = float(min(H, W))
-    w0 = params[:, 6].view(-1, 1, 1)
-    w2 = params[:, 7].view(-1, 1, 1)
+    w0 = params[:, W0].view(-1, 1, 1)
+    w2 = params[:, W2].view(-1, 1, 1)
     half_width = 0.5 * unit * (w0 + (w2 - w0) * t)
     return StrokeFrame(best_along, across, dist, t, half_width, length, unit, xs / W, ys / H)
 
 
-def centreline_distance(params: torch.Tensor, size, window: Window | None = None, segments: int = 16) -> torch.Tensor:
+def centreline_distance(params: torch.Tensor, size, window: Window | None = None,
+                        segments: int = SEGMENTS) -> torch.Tensor:
     """``(S, h, w)`` distance of every pixel of ``window`` to each centreline, pixels.
 
     The ``dist`` of :func:`stroke_frame` (round caps at the ends) at about half
@@ -286,8 +324,8 @@ def _candidate_pieces(pts: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, h: 
 
 def lerp_color(params: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Colour running from the start to the end colour: ``(S, 3, h, w)`` from ``t`` ``(S, h, w)``."""
-    c0 = params[:, 8:11, None, None]
-    c2 = params[:, 11:14, None, None]
+    c0 = params[:, COLOR_START, None, None]
+    c2 = params[:, COLOR_END, None, None]
     return c0 + (c2 - c0) * t[:, None]
 
 
@@ -300,7 +338,7 @@ def coverage(signed_distance: torch.Tensor, softness: float = 1.0) -> torch.Tens
     return (0.5 - signed_distance / softness).clamp(0, 1)
 
 
-def stroke_boxes(params: torch.Tensor, size, reach: float = 1.0, pad: int = 2) -> torch.Tensor:
+def stroke_boxes(params: torch.Tensor, size, reach: float = 1.0, pad: int = EDGE) -> torch.Tensor:
     """Pixel box of every stroke, ``(S, 4)`` int64 as (top, left, bottom, right), clipped to the canvas.
 
     The Bezier lies in the hull of its control points; ``reach`` scales the
@@ -309,7 +347,7 @@ def stroke_boxes(params: torch.Tensor, size, reach: float = 1.0, pad: int = 2) -
     H, W = size
     xs = params[:, 0:6:2] * W
     ys = params[:, 1:6:2] * H
-    r = 0.5 * params[:, 6:8].amax(1) * min(H, W) * reach + pad
+    r = paint_radius(params[:, WIDTHS].amax(1), min(H, W), reach) + pad
     box = torch.stack([ys.amin(1) - r, xs.amin(1) - r, ys.amax(1) + r, xs.amax(1) + r], 1)
     box = torch.stack([box[:, 0].floor().clamp(0, H), box[:, 1].floor().clamp(0, W),
                        box[:, 2].ceil().clamp(0, H), box[:, 3].ceil().clamp(0, W)], 1)

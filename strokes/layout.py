@@ -34,13 +34,18 @@ COLUMNS = (
 )
 P = len(COLUMNS)
 
-# Column slices, named in the painter's language.
+# Column slices and indices, named in the painter's language: ``params[:, WIDTHS]``.
 POINTS = slice(0, 6)      # x0, y0, x1, y1, x2, y2
+P0 = slice(0, 2)          # start point (x, y)
+P1 = slice(2, 4)          # control point
+P2 = slice(4, 6)          # end point
 WIDTHS = slice(6, 8)      # w0, w2
+W0, W2 = 6, 7
 COLOR_START = slice(8, 11)
 COLOR_END = slice(11, 14)
 COLORS = slice(8, 14)
 OPACITY = 14
+PAINT = slice(8, 15)      # colours and opacity: what a stroke lays down, not where
 
 # Lower and upper bound of every column (all columns live in [0, 1]).
 LOW = (0.0,) * P

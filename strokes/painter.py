@@ -6,7 +6,7 @@ under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
 strokes seeded where the canvas is most wrong along the local flow of the
 image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
-own small window (:mod:`strokes.painting.windows`), which keeps a batch cheap
+own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
 >>> import torch
@@ -28,12 +28,12 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import save_image
+from .layout import COLOR_END, COLOR_START
 from .painting.count import auto_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
-from .painting.windows import draw_strokes
-from .rendering import canvas_size, to_image
+from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
 from .threads import thread_policy
 
@@ -41,17 +41,6 @@ SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 REACH = 0.7         # a control point may move this many stroke lengths from where it was seeded
 
-# Styles painted with renderer="mixed" when renderer="auto": their neural renderer for every
-# level but the last, the style itself for the last, finest level (over the canvas as the style
-# really draws it, so the renderer's small errors are painted over). Measured with
-# `python -m strokes.bench drawers --image chelsea.png` (one thread): the neural renderer is
-# faster per batch at the broad levels for oil and watercolor (up to 2x for watercolor), not at
-# the last level, and not for marker, pencil and tape. Watercolor paints 15-35% faster mixed
-# (chelsea 16.9 s against 25.2 s; the gallery 21-25 s against 25-32 s) for 0.6-0.9 dB less
-# (chelsea 27.19 dB / SSIM 0.666 against 28.09 / 0.706); oil would
-# gain 4% (16.0 s against 16.7 s) for 27.26 / 0.678 against 27.56 / 0.686, not worth it.
-# renderer="style" gives the best picture for any style.
-NEURAL_FASTER: frozenset = frozenset({"watercolor"})
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
 
@@ -80,7 +69,7 @@ class PaintOptions:
         optimizing and laid once per batch), ``"neural"`` (its trained neural
         renderer, :func:`strokes.load_renderer`), ``"mixed"`` (the neural renderer
         for every level but the last, the style for the last) or ``"auto"``
-        (``"mixed"`` for the styles in :data:`NEURAL_FASTER`, ``"style"`` otherwise).
+        (the style's :attr:`~strokes.style.Style.paint_renderer`, when it has a neural renderer).
         The final picture is always drawn by the style itself.
     threads: torch threads for the call (the caller's setting is restored afterwards;
         :mod:`strokes.threads`).
@@ -134,7 +123,7 @@ class Painting:
         s = self.strokes
         bg = torch.tensor(s.background, dtype=torch.float32, device=device).view(3, 1, 1)
         canvas = bg.repeat(1, s.height, s.width)
-        return draw_strokes(canvas, s.to_tensor(device=device), self.style)
+        return draw(canvas, s.to_tensor(device=device), self.style).clamp_(0, 1)
 
     def save(self, directory, npz: bool = False) -> Path:
         """Write ``painting.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
@@ -264,12 +253,12 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
             if current is not level:                           # a new level: its working canvas
                 current, drawer = level, drawers[level.index]
                 work_target = resize(target, level.work)
-                canvas = draw_strokes(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
+                canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
             bar.start_batch(level, count)
             new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts, limits,
                                      np.random.default_rng([seed, first + skip]), bar.step)
-            canvas = draw_strokes(canvas, new, drawer)
+            canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:
                 painting_so_far().strokes.save(opts.checkpoint)
@@ -320,7 +309,8 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, 
     init = initial_strokes(places, target, angles, width=width_px, length=length_px,
                            opacity=1.0 if opts.opaque else 0.98)
     if opts.flat:
-        init[:, 8:14] = 0.5 * (init[:, 8:11] + init[:, 11:14]).repeat(1, 2)
+        mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
+        init[:, COLOR_START], init[:, COLOR_END] = mean, mean
     low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
     high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px, width_low=low, width_high=high,
@@ -333,7 +323,8 @@ class NeuralDrawer:
     """A neural renderer behind the :meth:`~strokes.style.Style.rasterize` interface, with the style's reach."""
 
     def __init__(self, renderer, style):
-        self.renderer, self.reach, self.name = renderer, getattr(style, "reach", 1.0), style.name
+        self.renderer, self.reach, self.name = renderer, style.reach, style.name
+        self.paint_path = style.paint_path
 
     def rasterize(self, params, size, window=None):
         return self.renderer(params, size, window=window)
@@ -346,7 +337,7 @@ def _optimizing_renderers(choice: str, style, device, levels: int) -> list:
     if choice not in ("auto", "style", "neural", "mixed"):
         raise PaintError(f"renderer: expected 'auto', 'style', 'neural' or 'mixed', got {choice!r}")
     if choice == "auto":
-        choice = "mixed" if style.name in NEURAL_FASTER and has_renderer(style.name) else "style"
+        choice = style.paint_renderer if has_renderer(style.name) else "style"
     if choice == "style":
         return [style] * levels
     neural = NeuralDrawer(load_renderer(style.name, device=device), style)

@@ -1,4 +1,4 @@
-"""Find styles by name: the built-ins in ``styles/`` and third-party plugins.
+"""Find styles by name: the built-ins in ``strokes.styles`` (the top-level ``styles/`` folder) and third-party plugins.
 
 Third-party styles register under the entry-point group ``strokes.styles``
 (entry name = style name, value = ``module:StyleSubclass``). Discovery runs
@@ -19,11 +19,11 @@ from .style import Style
 ENTRY_POINT_GROUP = "strokes.styles"
 
 BUILTIN_STYLES = {
-    "oil": "styles.oil:OilStyle",
-    "marker": "styles.marker:MarkerStyle",
-    "watercolor": "styles.watercolor:WatercolorStyle",
-    "pencil": "styles.pencil:PencilStyle",
-    "tape": "styles.tape:TapeStyle",
+    "oil": "strokes.styles.oil:OilStyle",
+    "marker": "strokes.styles.marker:MarkerStyle",
+    "watercolor": "strokes.styles.watercolor:WatercolorStyle",
+    "pencil": "strokes.styles.pencil:PencilStyle",
+    "tape": "strokes.styles.tape:TapeStyle",
 }
 
 

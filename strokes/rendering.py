@@ -1,9 +1,12 @@
 """Drawing a StrokeSet: each stroke inside its own box, laid over the canvas in order."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import torch
 from PIL import Image
 
+from .compositing import WindowLayout, lay_windows
 from .geometry import check_params, stroke_boxes
 from .registry import get_style
 from .strokeset import StrokeSet
@@ -26,38 +29,110 @@ def canvas_size(width: int, height: int, size: int) -> tuple[int, int]:
     return (max(1, round(height * scale)), max(1, round(width * scale)))
 
 
-def paint_layers(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Tensor:
-    """Draw strokes over ``canvas`` ``(3, H, W)`` in place, each only within its box; returns it.
+def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torch.Tensor:
+    """Lay strokes over ``canvas`` in order, the last on top: the one drawing function.
 
-    Strokes are drawn on the tiles their paint reaches, many tiles per call of
-    the style (:mod:`strokes.tiles`), so time follows the painted area and
-    memory stays at one batch of tiles plus the canvas, whatever the canvas
-    size or stroke count. When gradients are wanted (``params`` or ``canvas``
-    requires grad) strokes are drawn one box at a time instead.
+    Every stroke is drawn only inside its own box (the style's ``reach``
+    included) and laid by the "over" rule of :mod:`strokes.compositing`.
+    The painter, :class:`~strokes.painter.Painting`, :func:`render`, animation,
+    previews and renderer training all draw through here.
+
+    Args:
+        canvas: ``(3, H, W)`` in [0, 1].
+        params: ``(S, 15)`` strokes, layout :mod:`strokes.layout`.
+        style: a :class:`~strokes.style.Style` (or anything with its
+            ``rasterize``, ``reach`` and ``paint_path``, such as a neural drawer).
+        window: ``(tops (S,), lefts (S,), h, w)`` or a
+            :class:`~strokes.compositing.WindowLayout`: draw each stroke in this
+            window of its own (how the painter optimizes a batch in fixed windows).
+
+    Returns:
+        ``(3, H, W)``. With gradients wanted (``params`` or ``canvas`` requires
+        grad) or a ``window`` given, a new, differentiable canvas; otherwise
+        ``canvas`` itself, drawn over in place, tile by tile
+        (:mod:`strokes.tiles`), so time follows the painted area and memory
+        stays flat whatever the canvas size or stroke count.
+
+    >>> p = torch.tensor([[.1, .5, .5, .5, .9, .5, .3, .3, 1, 0, 0, 1, 0, 0, 1]])
+    >>> draw(torch.ones(3, 8, 8), p, get_style("tape"))[:, 4, 4].tolist()
+    [1.0, 0.0, 0.0]
     """
     check_params(params)
-    size = tuple(canvas.shape[-2:])
+    if window is not None:
+        return _draw_in_windows(canvas, params, style, window)
     if torch.is_grad_enabled() and (params.requires_grad or canvas.requires_grad):
-        return _paint_boxes(canvas, params, style)
+        return _draw_in_boxes(canvas, params, style)
+    for _ in draw_stages(canvas, params, style, ()):
+        pass
+    return canvas
+
+
+def draw_stages(canvas: torch.Tensor, params: torch.Tensor, style, stops) -> Iterator[int]:
+    """:func:`draw` without gradients, pausing at each of ``stops``: yields ``n`` once the first
+    ``n`` strokes are on ``canvas`` (drawn in place), for animation frames.
+
+    The batches given to the style never depend on ``stops``: the canvas at the
+    last stop equals a plain :func:`draw` exactly.
+    """
+    size = tuple(canvas.shape[-2:])
+    done = object()
     with torch.no_grad():
         grid = to_tiles(canvas)
-        for _ in paint_tiles(grid, params, style, size):
-            pass
-        from_tiles(grid, size, out=canvas)
-    return canvas
+        stages = paint_tiles(grid, params, style, size, stops=stops)
+    while True:
+        with torch.no_grad():                 # only while drawing: the caller's mode is left alone
+            n = next(stages, done)
+            from_tiles(grid, size, out=canvas)
+        if n is done:
+            return
+        yield n
 
 
-def _paint_boxes(canvas: torch.Tensor, params: torch.Tensor, style) -> torch.Tensor:
-    """One stroke at a time, each within its box (differentiable)."""
+def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
     size = tuple(canvas.shape[-2:])
-    boxes = stroke_boxes(params, size, reach=getattr(style, "reach", 1.0)).tolist()
-    for i, (top, left, bottom, right) in enumerate(boxes):
-        if bottom <= top or right <= left:
-            continue
-        fg, alpha = style.rasterize(params[i:i + 1], size, window=(top, left, bottom - top, right - left))
-        region = canvas[:, top:bottom, left:right]
-        region.mul_(1 - alpha[0]).add_(fg[0] * alpha[0])
+    if not isinstance(window, WindowLayout):
+        window = WindowLayout(*window, size)
+    fg, alpha = style.rasterize(params, size, window=window.window)
+    return lay_windows(canvas, fg, alpha, window)
+
+
+def _draw_in_boxes(canvas, params, style, budget: int = 1 << 18) -> torch.Tensor:
+    """Chunks of strokes, each in a window as big as the chunk's largest box (about ``budget`` pixels)."""
+    size = tuple(canvas.shape[-2:])
+    boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
+    heights = (boxes[:, 2] - boxes[:, 0]).clamp(min=1).tolist()
+    widths = (boxes[:, 3] - boxes[:, 1]).clamp(min=1).tolist()
+    start = 0
+    while start < len(params):
+        stop, h, w = start, 1, 1
+        while stop < len(params):
+            nh, nw = max(h, heights[stop]), max(w, widths[stop])
+            if stop > start and (stop - start + 1) * nh * nw > budget:
+                break
+            h, w, stop = nh, nw, stop + 1
+        canvas = _draw_in_windows(canvas, params[start:stop], style,
+                                  (boxes[start:stop, 0], boxes[start:stop, 1], h, w))
+        start = stop
     return canvas
+
+
+def layers(params: torch.Tensor, style, size) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each stroke alone on a full ``size`` canvas, drawn inside its box: ``fg (S, 3, H, W)``, ``alpha (S, 1, H, W)``.
+
+    Zero outside each box; :func:`strokes.compositing.composite` of these equals
+    :func:`draw` (what renderer training learns from; small canvases only).
+    """
+    check_params(params)
+    H, W = size
+    S = params.shape[0]  # strokes
+    fg, alpha = params.new_zeros(S, 3, H, W), params.new_zeros(S, 1, H, W)
+    boxes = stroke_boxes(style.paint_path(params), (H, W), reach=style.reach).tolist()
+    for i, (top, left, bottom, right) in enumerate(boxes):
+        if bottom > top and right > left:
+            f, a = style.rasterize(params[i:i + 1], (H, W), window=(top, left, bottom - top, right - left))
+            fg[i, :, top:bottom, left:right] = f[0]
+            alpha[i, :, top:bottom, left:right] = a[0]
+    return fg, alpha
 
 
 def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="cpu", **options) -> torch.Tensor:
@@ -66,7 +141,7 @@ def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
     with torch.no_grad():
-        return paint_layers(canvas, stroke_set.to_tensor(device=device), style).clamp_(0, 1)
+        return draw(canvas, stroke_set.to_tensor(device=device), style).clamp_(0, 1)
 
 
 def to_image(t: torch.Tensor) -> Image.Image:

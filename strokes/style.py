@@ -10,7 +10,9 @@ library. See ``docs/plugins.md``.
 from __future__ import annotations
 
 import abc
+import functools
 import inspect
+import warnings
 from typing import Any, ClassVar
 
 import torch
@@ -22,13 +24,39 @@ class Style(abc.ABC):
     """Base class of every style, built-in or plugin.
 
     Subclasses set ``name`` and ``description`` and implement :meth:`rasterize`.
-    ``reach`` says how far paint may spread past the nominal half width (1.0 =
-    not at all); the library uses it to draw each stroke only inside its box.
+    What a style can do is said here, as class attributes with defaults, so a
+    plugin says it the same way as a built-in:
+
+    * ``reach``: how far paint may spread past the nominal half width (1.0 = not
+      at all); the library draws each stroke only inside the box this gives.
+    * ``textured``: the look varies with ``seed`` (noise, grain); a flat style's
+      pictures are the same for every seed.
+    * ``svg_shape``: how :func:`strokes.export_svg` draws a stroke: ``"outline"``
+      (tapered outline, the default), ``"constant"`` (one constant width and
+      colour) or ``"strip"`` (a straight strip from P0 to P2).
+    * ``paint_renderer``: what draws the strokes while painting with
+      ``renderer="auto"``: ``"style"`` (this rasterizer) or ``"mixed"`` (the
+      style's neural renderer for the broad levels, this rasterizer for the
+      last); ``python -m strokes.bench drawers`` measures which is faster.
+    * :meth:`paint_path`: the centreline the paint actually follows (tape lies
+      straight whatever P1), used to plan where a stroke is drawn.
+
+    A ``rasterize`` written without the ``window`` argument still works: the
+    library draws the whole canvas and crops (slower; one warning says so).
     """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reach: ClassVar[float] = 1.0
+    textured: ClassVar[bool] = False
+    svg_shape: ClassVar[str] = "outline"
+    paint_renderer: ClassVar[str] = "style"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("rasterize")
+        if own is not None and not _takes_window(own):
+            cls.rasterize = _drawn_whole_and_cropped(own, cls)
 
     def __init__(self, seed: int = 0):
         self.seed = int(seed)
@@ -54,6 +82,11 @@ class Style(abc.ABC):
             the same pixel gets the same value whichever window it is drawn in.
         """
 
+    @staticmethod
+    def paint_path(params: torch.Tensor) -> torch.Tensor:
+        """The strokes ``(S, 15)`` as their paint lies; the stored strokes themselves by default."""
+        return params
+
     # -- options ------------------------------------------------------------
     @classmethod
     def option_defaults(cls) -> dict[str, Any]:
@@ -75,3 +108,44 @@ class Style(abc.ABC):
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options().items())
         return f"{type(self).__name__}({opts})"
+
+
+def _takes_window(rasterize) -> bool:
+    parameters = inspect.signature(rasterize).parameters.values()
+    return any(p.name == "window" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def _drawn_whole_and_cropped(rasterize, cls):
+    """``rasterize(self, params, size)`` made to take a window: the whole canvas, then the window's pixels."""
+    warned = []
+
+    @functools.wraps(rasterize)
+    def with_window(self, params, size, window=None):
+        if window is None:
+            return rasterize(self, params, size)
+        if not warned:
+            warned.append(True)
+            warnings.warn(f"style {cls.name or cls.__name__!r} ({cls.__module__}): rasterize() takes no 'window' "
+                          f"argument, so every stroke is drawn on the whole canvas and cropped; accept "
+                          f"window=None and pass it to strokes.geometry.stroke_frame to draw much faster "
+                          f"(docs/plugins.md)", RuntimeWarning, stacklevel=2)
+        top, left, h, w = window
+        S = params.shape[0]  # strokes
+        tops = torch.as_tensor(top, device=params.device).long().expand(S)
+        lefts = torch.as_tensor(left, device=params.device).long().expand(S)
+        rows = tops[:, None] + torch.arange(int(h), device=params.device)          # (S, h)
+        cols = lefts[:, None] + torch.arange(int(w), device=params.device)         # (S, w)
+        fg = params.new_zeros(S, 3, int(h), int(w))
+        alpha = params.new_zeros(S, 1, int(h), int(w))
+        # Each distinct stroke once (a large stroke is asked for on many tiles), cropped for all its windows.
+        unique, which = torch.unique(params, dim=0, return_inverse=True)
+        for u in range(len(unique)):
+            f, a = rasterize(self, unique[u:u + 1], size)                       # (1, C, H, W)
+            for i in (which == u).nonzero().flatten().tolist():
+                r, c = rows[i], cols[i]
+                inside = ((r >= 0) & (r < size[0]))[:, None] & ((c >= 0) & (c < size[1]))[None, :]
+                pick = lambda t: t[0][:, r.clamp(0, size[0] - 1)][:, :, c.clamp(0, size[1] - 1)] * inside
+                fg[i], alpha[i] = pick(f), pick(a)
+        return fg, alpha
+
+    return with_window

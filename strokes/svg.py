@@ -33,9 +33,10 @@ import torch
 
 from .atomic import write_bytes
 from .strokeset import StrokeSet
+from .geometry import bezier, bezier_tangent
+from .layout import COLOR_END, COLOR_START, OPACITY, W0, W2
 from .threads import with_thread_policy
 
-SHAPES = {"marker": "constant", "tape": "strip"}  # every other style: "outline"
 PIECES = 24  # straight pieces of an outline side (the raster follows 16)
 
 
@@ -69,7 +70,7 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
     if not isinstance(stroke_set, StrokeSet):
         raise ValueError(f"expected a StrokeSet, got {type(stroke_set).__name__}")  # noqa: TRY004 (bad input: ValueError)
     name, opacity_factor, color_factor = flat_look(style)
-    shape = SHAPES.get(name, "outline")
+    shape = _shape(style)
     W, H = stroke_set.width, stroke_set.height
     if size is None:
         dw, dh = W, H
@@ -83,8 +84,8 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
 
     defs, body = [], []
     for i, row in enumerate(p):
-        c0 = np.clip(row[8:11] * color_factor, 0, 1)
-        c2 = np.clip(row[11:14] * color_factor, 0, 1)
+        c0 = np.clip(row[COLOR_START] * color_factor, 0, 1)
+        c2 = np.clip(row[COLOR_END] * color_factor, 0, 1)
         if shape in ("strip", "constant"):
             c0 = c2 = 0.5 * (c0 + c2)
         paint = _hex(c0)
@@ -96,7 +97,7 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
                         f'<stop offset="0" stop-color="{_hex(c0)}"/><stop offset="1" stop-color="{_hex(c2)}"/>'
                         f'</linearGradient>')
             paint = f"url(#{gid})"
-        alpha = float(np.clip(row[14] * opacity_factor, 0, 1))
+        alpha = float(np.clip(row[OPACITY] * opacity_factor, 0, 1))
         body.append(_element(i, row, shape, W, H, unit, paint, alpha))
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -110,6 +111,18 @@ def to_svg(stroke_set: StrokeSet, style=None, background: bool = True, size: int
                    f'fill="{_hex(np.asarray(stroke_set.background))}"/>')
     out += ['<g id="strokes">', *body, "</g>", "</svg>", ""]
     return "\n".join(out)
+
+
+def _shape(style) -> str:
+    """The style's :attr:`~strokes.style.Style.svg_shape` (``"outline"`` for plain flat strokes)."""
+    if style is None:
+        return "outline"
+    from .registry import get_style
+    shape = get_style(style).svg_shape
+    if shape not in ("outline", "constant", "strip"):
+        raise ValueError(f"style {get_style(style).name!r}: svg_shape must be 'outline', 'constant' or 'strip', "
+                         f"got {shape!r}")
+    return shape
 
 
 def flat_look(style) -> tuple[str, float, float]:
@@ -144,11 +157,11 @@ def _element(i, row, shape, W, H, unit, paint, alpha) -> str:
     head = f'<path id="stroke-{i}" '
     if shape == "constant":
         return (head + f'd="M{_n(x0)} {_n(y0)}Q{_n(x1)} {_n(y1)} {_n(x2)} {_n(y2)}" fill="none" '
-                f'stroke={quoteattr(paint)} stroke-width="{_n(0.5 * (row[6] + row[7]) * unit)}" stroke-linecap="round" '
+                f'stroke={quoteattr(paint)} stroke-width="{_n(0.5 * (row[W0] + row[W2]) * unit)}" stroke-linecap="round" '
                 f'stroke-opacity="{_n(alpha)}"/>')
     if shape == "strip":
         return (head + f'd="M{_n(x0)} {_n(y0)}L{_n(x2)} {_n(y2)}" fill="none" '
-                f'stroke={quoteattr(paint)} stroke-width="{_n(row[6] * unit)}" stroke-linecap="butt" '
+                f'stroke={quoteattr(paint)} stroke-width="{_n(row[W0] * unit)}" stroke-linecap="butt" '
                 f'stroke-opacity="{_n(alpha)}"/>')
     return head + f'd="{outline(row, W, H)}" fill={quoteattr(paint)} fill-opacity="{_n(alpha)}"/>'
 
@@ -163,8 +176,8 @@ def outline(row, W: int, H: int, pieces: int = PIECES) -> str:
     """
     u = np.linspace(0.0, 1.0, pieces + 1)[:, None]
     p0, p1, p2 = (np.array([row[2 * k] * W, row[2 * k + 1] * H]) for k in range(3))
-    pts = (1 - u) ** 2 * p0 + 2 * (1 - u) * u * p1 + u ** 2 * p2          # (n+1, 2)
-    tangent = 2 * (1 - u) * (p1 - p0) + 2 * u * (p2 - p1)
+    pts = bezier(p0, p1, p2, u)                                            # (n+1, 2)
+    tangent = bezier_tangent(p0, p1, p2, u)
     norm = np.linalg.norm(tangent, axis=1, keepdims=True)
     chord = p2 - p0
     fallback = chord if np.linalg.norm(chord) > 1e-9 else np.array([1.0, 0.0])
@@ -173,7 +186,7 @@ def outline(row, W: int, H: int, pieces: int = PIECES) -> str:
     seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
     along = np.concatenate([[0.0], np.cumsum(seg)])
     t = along / along[-1] if along[-1] > 1e-9 else np.zeros_like(along)
-    half = 0.5 * min(W, H) * (row[6] + (row[7] - row[6]) * t)[:, None]
+    half = 0.5 * min(W, H) * (row[W0] + (row[W2] - row[W0]) * t)[:, None]
     left, right = pts + normal * half, pts - normal * half
     r0, r2 = float(half[0, 0]), float(half[-1, 0])
     d = [f"M{_n(left[0, 0])} {_n(left[0, 1])}"]

@@ -22,13 +22,16 @@ from collections.abc import Iterable, Iterator
 
 import torch
 
-from .geometry import centreline, check_params, stroke_boxes
+from .compositing import over
+from .geometry import EDGE, SEGMENTS, centreline, check_params, paint_radius, polyline_error, stroke_boxes
+from .layout import WIDTHS
 
 TILE = 16
 # Pixels rasterized per call of the style: large enough that each tensor operation
 # outweighs waking the worker threads (measured on 2 cores: 1 << 19 drew the poster
 # benchmark about 1.4x faster than 1 << 17), small enough to keep temporaries to tens of MB.
 BATCH_PIXELS = 1 << 19
+HALF_DIAGONAL = 0.7072  # a tile's half diagonal over its side (sqrt(2) / 2, rounded up)
 
 
 def padded(size, tile: int | None = None) -> tuple[int, int]:
@@ -63,10 +66,9 @@ def plan_tiles(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE)
     # Keep tiles whose centre lies within paint's reach of the centreline (plus the tile's half diagonal).
     with torch.no_grad():
         p = params.detach().to(torch.float32)
-        pts = centreline(p, size, segments=16)                         # (S, 17, 2) pixels
-        bend = (p[:, 0:2] - 2 * p[:, 2:4] + p[:, 4:6]) * p.new_tensor([W, H])
-        chord_error = bend.norm(dim=1) / (4 * 16 ** 2)                 # polyline vs Bezier, pixels
-        radius = 0.5 * p[:, 6:8].amax(1) * min(H, W) * reach + 2 + chord_error + tile * 0.7072 + 1
+        pts = centreline(p, size, SEGMENTS)                            # (S, SEGMENTS + 1, 2) pixels
+        radius = (paint_radius(p[:, WIDTHS].amax(1), min(H, W), reach) + EDGE + polyline_error(p, size)
+                  + tile * HALF_DIAGONAL + 1)                          # + 1 px: float safety
         keep = torch.zeros_like(stroke, dtype=torch.bool)
         step = 1 << 16
         for i in range(0, stroke.numel(), step):                       # bounded temporaries
@@ -123,8 +125,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
     stops = sorted({int(s) for s in stops})
     S = params.shape[0]
     # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1).
-    path = getattr(style, "paint_path", None)
-    stroke, ty, tx, boxes = plan_tiles(path(params) if path else params, size, getattr(style, "reach", 1.0), tile)
+    stroke, ty, tx, boxes = plan_tiles(style.paint_path(params), size, style.reach, tile)
     per_batch = max(1, (batch_pixels or BATCH_PIXELS) // (tile * tile))
     ramp = torch.arange(tile, device=grid.device)
     # Where each stroke's tiles end in the plan, to cut compositing at the stops.
@@ -142,7 +143,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
         tops, lefts = y * tile, x * tile
         fg, alpha = style.rasterize(params[s], size, window=(tops, lefts, tile, tile))
         fg, alpha = fg.to(grid.dtype), alpha.to(grid.dtype)
-        # Nothing outside the stroke's own box (the painter's contract of paint_layers).
+        # Nothing outside the stroke's own box (the contract of :func:`strokes.rendering.draw`).
         box = boxes[s]
         rows = (tops[:, None] + ramp >= box[:, 0:1]) & (tops[:, None] + ramp < box[:, 2:3])
         cols = (lefts[:, None] + ramp >= box[:, 1:2]) & (lefts[:, None] + ramp < box[:, 3:4])
@@ -180,5 +181,4 @@ def _lay(grid, y, x, fg, alpha) -> None:
         levels = [(depth == level).nonzero().squeeze(1) for level in range(int(depth.max()) + 1)]
     for pick in levels:
         k, a, f = (key, alpha, fg) if pick is None else (key[pick], alpha[pick], fg[pick])
-        under = flat.index_select(0, k)
-        flat.index_copy_(0, k, under.mul_(1 - a).add_(f * a))
+        flat.index_copy_(0, k, over(flat.index_select(0, k), f, a))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from strokes.geometry import centreline_distance, coverage
 from strokes.style import Style
+from strokes.layout import COLOR_END, COLOR_START, OPACITY, W0, W2
 
 
 class MarkerStyle(Style):
@@ -27,6 +28,7 @@ class MarkerStyle(Style):
     name = "marker"
     description = "flat translucent felt-tip ink, constant width, rounded ends; overlaps darken"
     reach = 1.0
+    svg_shape = "constant"
 
     def __init__(self, seed: int = 0, ink: float = 0.75, rim: float = 0.12):
         super().__init__(seed)
@@ -37,12 +39,12 @@ class MarkerStyle(Style):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         dist = centreline_distance(params, size, window)                   # (S, h, w) pixels
         # Constant width: the mean of the start and end widths, in pixels.
-        half = 0.25 * min(size) * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
+        half = 0.25 * min(size) * (params[:, W0] + params[:, W2]).view(-1, 1, 1)
         inside = coverage(dist - half)
-        opacity = params[:, 14].view(-1, 1, 1)
+        opacity = params[:, OPACITY].view(-1, 1, 1)
         # Ink gathers along the edge: up to ``rim`` darker in the outer ~15% of the width.
         edge = ((dist - 0.85 * half) / (0.15 * half + 1.0)).clamp(0, 1)
-        color = 0.5 * (params[:, 8:11] + params[:, 11:14])                 # flat colour (S, 3)
+        color = 0.5 * (params[:, COLOR_START] + params[:, COLOR_END])                 # flat colour (S, 3)
         fg = color[:, :, None, None] * (1 - self.rim * edge)[:, None]
         alpha = (self.ink * opacity * (1 + 0.5 * self.rim * edge)).clamp(max=1) * inside
         return fg.clamp(0, 1), alpha[:, None]

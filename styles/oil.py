@@ -25,6 +25,7 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 ACROSS = 5.0      # coarsest bristle noise cells across one stroke width (five octaves, each twice as fine)
 STRETCH = 25.0    # bristle cells are this many times longer along the stroke than across
@@ -56,6 +57,7 @@ class OilStyle(Style):
     name = "oil"
     description = "opaque oil paint: bristle streaks along the stroke, impasto light and shade, dry ragged tail"
     reach = 1.2  # ragged edges: up to 5% (wobble) + 15% (bristle clumps) past the half width
+    textured = True
 
     def __init__(self, seed: int = 0, bristles: float = 0.3, impasto: float = 0.6,
                  dry: float = 0.6, light: float = 135.0):
@@ -91,7 +93,7 @@ class OilStyle(Style):
         run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
         soft = (CLUMPS / (u * width)).clamp(min=0.04)                     # about a pixel: anti-aliased
         paint = ((0.6 * clumps + 0.4 * streak - 0.9 * run_out) / soft + 0.5).clamp(0, 1)
-        alpha = params[:, 14].view(-1, 1, 1) * body * paint
+        alpha = params[:, OPACITY].view(-1, 1, 1) * body * paint
 
         # Colour: start to end colour, the bristles dragging a little of each into the other.
         t_mix = (f.t + 0.25 * (streak - 0.5)).clamp(0, 1)

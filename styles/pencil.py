@@ -24,6 +24,7 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 LUMA = (0.299, 0.587, 0.114)
 LEAD = 0.22   # gray of graphite
@@ -60,6 +61,7 @@ class PencilStyle(Style):
     name = "pencil"
     description = "graphite pencil: hatched lines with paper grain, darker where pressed, optional monochrome"
     reach = 1.0
+    textured = True
 
     def __init__(self, seed: int = 0, monochrome: bool = False, pressure: float = 1.0,
                  decay: float = 0.3, grain: float = 0.6, spacing: float = 0.009,
@@ -96,7 +98,7 @@ class PencilStyle(Style):
 
         # Pressure: the stroke's intensity, lifting off along the stroke, heaviest mid-line.
         r = (f.dist / half.clamp(min=1e-6)).clamp(max=1)
-        press = (self.pressure * params[:, 14].view(-1, 1, 1)
+        press = (self.pressure * params[:, OPACITY].view(-1, 1, 1)
                  * (1 - self.decay * f.t) * (1 - 0.3 * r ** 2))
         graphite = press * (0.2 + 0.8 * lines * (0.4 + 0.8 * strength))
         # Paper tooth (fixed to the canvas): the lead catches on the tops of the grain.
@@ -125,7 +127,7 @@ class PencilStyle(Style):
         density = 1 - (1 - density) * (1 - fill)
         # Pencil cannot lighten what lies below, so each stroke stands for a patch
         # drawn on clean paper: paper covering ``cover`` of what is below, lead on it.
-        sheet = self.cover * params[:, 14].view(-1, 1, 1) * (1 - density)         # (S, h, w)
+        sheet = self.cover * params[:, OPACITY].view(-1, 1, 1) * (1 - density)         # (S, h, w)
         alpha = inside * (sheet + density)
         fg = (density[:, None] * lead + (sheet * self.paper)[:, None]) / (sheet + density).clamp(min=1e-6)[:, None]
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]

@@ -11,6 +11,7 @@ import torch
 
 from strokes.geometry import coverage, stroke_frame
 from strokes.style import Style
+from strokes.layout import COLOR_END, COLOR_START, OPACITY, P0, P2, W0
 
 
 class TapeStyle(Style):
@@ -24,6 +25,7 @@ class TapeStyle(Style):
     name = "tape"
     description = "flat rectangular strips of tape from P0 to P2, crisp edges, flat colour"
     reach = 1.0
+    svg_shape = "strip"
 
     def __init__(self, seed: int = 0, sheen: float = 0.0):
         super().__init__(seed)
@@ -37,20 +39,20 @@ class TapeStyle(Style):
         stored Bezier (a library that plans where to draw from the centreline
         should ask the style for it).
         """
-        middle = 0.5 * (params[:, 0:2] + params[:, 4:6])
-        return torch.cat([params[:, 0:2], middle, params[:, 4:]], 1)
+        middle = 0.5 * (params[:, P0] + params[:, P2])
+        return torch.cat([params[:, P0], middle, params[:, 4:]], 1)
 
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         # Straight: with P1 halfway between P0 and P2 one straight piece is exact.
         f = stroke_frame(self.paint_path(params), size, window, segments=1)
-        half = 0.5 * f.unit * params[:, 6].view(-1, 1, 1)
+        half = 0.5 * f.unit * params[:, W0].view(-1, 1, 1)
         # A rectangle is where all four half-planes agree; each edge one pixel wide.
         inside = (coverage(f.across.abs() - half) * coverage(-f.along) * coverage(f.along - f.length))
-        color = 0.5 * (params[:, 8:11] + params[:, 11:14])
+        color = 0.5 * (params[:, COLOR_START] + params[:, COLOR_END])
         fg = color[:, :, None, None].expand(-1, -1, *inside.shape[-2:])
         if self.sheen:
             band = (1 - (f.across / half.clamp(min=1e-6)) ** 2).clamp(min=0)
             fg = fg + self.sheen * band[:, None] * (1 - fg)
-        alpha = params[:, 14].view(-1, 1, 1) * inside
+        alpha = params[:, OPACITY].view(-1, 1, 1) * inside
         return fg.clamp(0, 1), alpha[:, None]

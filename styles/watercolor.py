@@ -16,6 +16,7 @@ import torch
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
+from strokes.layout import OPACITY
 
 
 class WatercolorStyle(Style):
@@ -33,6 +34,8 @@ class WatercolorStyle(Style):
     name = "watercolor"
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
     reach = 1.9  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
+    textured = True
+    paint_renderer = "mixed"  # faster per batch at the broad levels: see docs/benchmarks.md (bench drawers)
 
     def __init__(self, seed: int = 0, wash: float = 0.4, pooling: float = 0.45,
                  granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):
@@ -80,7 +83,7 @@ class WatercolorStyle(Style):
         # Faint bleed past the edge, reaching ``bleed`` of the half width further and ending at zero.
         reach_px = self.bleed * half + 1e-6
         feather = (1 - (outside - 0.5 * soft).clamp(min=0) / reach_px).clamp(min=0, max=1) ** 2
-        opacity = params[:, 14].view(-1, 1, 1)
+        opacity = params[:, OPACITY].view(-1, 1, 1)
         alpha = opacity * (density * inside + 0.3 * self.wash * feather * (1 - inside))
 
         color = lerp_color(params, f.t)

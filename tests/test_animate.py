@@ -65,7 +65,7 @@ class TestFrames:
         out = list(frames(s, "marker", size=72, n_frames=4))            # 0, 10, 20, 30 strokes
         for im, n in zip(out, [0, 10, 20, 30]):
             diff = np.abs(pixels(im) - pixels(render(s[:n], "marker", size=72)))
-            assert diff.mean() < 0.05 and diff.max() <= 40         # centreline pieces may differ by batch
+            assert diff.max() <= 1                                   # batches differ: float rounding only
         assert not np.array_equal(pixels(out[1]), pixels(out[2]))
 
     def test_zero_and_one_stroke(self):

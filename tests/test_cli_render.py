@@ -166,13 +166,14 @@ class TestStyles:
         assert main(["styles", "zzz*"]) == 1
         assert "no style matches 'zzz*'" in capsys.readouterr().err
 
-    def test_paintable_column_follows_the_neural_package(self, capsys, monkeypatch):
-        from strokes.commands import styles
-        monkeypatch.setattr(styles, "paintable_source", lambda: (lambda name: name == "marker"))
+    def test_paintable_column_says_which_styles_have_a_neural_renderer(self, capsys, monkeypatch):
+        import strokes.neural
+        monkeypatch.setattr(strokes.neural, "has_renderer", lambda name: name == "marker")
         assert main(["styles"]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert next(line for line in lines if line.startswith("marker ")).split()[1] == "yes"
         assert next(line for line in lines if line.startswith("tape ")).split()[1] == "no"
+        assert next(line for line in lines if line.startswith("charcoal ")).split()[1] == "no"
 
 
 def test_real_process(still, tmp_path):

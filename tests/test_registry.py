@@ -123,7 +123,7 @@ class TestDiscovery:
         assert names == BUILTINS
         assert warned == ["style plugin 'oil = fake_strokes_plugin:CrayonStyle' ignored: "
                           "the name 'oil' is already taken by a built-in style"]
-        assert style_class("oil").__module__ == "styles.oil"
+        assert style_class("oil").__module__ == "strokes.styles.oil"
 
     def test_two_plugins_with_one_name(self, plugins):
         plugins(ep("crayon", "fake_strokes_plugin:CrayonStyle"), ep("crayon", "fake_strokes_plugin:NotAStyle"))
@@ -192,3 +192,59 @@ def test_cli_lists_plugins_and_reports_broken_ones_in_one_line(plugins, capsys):
     assert captured.err.splitlines() == [
         "strokes: warning: style plugin 'broken = no_such_module_anywhere:X' failed to load: "
         "ModuleNotFoundError: No module named 'no_such_module_anywhere'"]
+
+
+def test_a_users_own_styles_py_does_not_shadow_the_built_ins(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "styles.py").write_text("raise ImportError('this is the user\\'s own styles.py')\n")
+    out = subprocess.run([sys.executable, "-c", "import strokes; print(strokes.get_style('oil').name)"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "oil", out.stderr
+
+
+def test_setup_cfg_lists_every_package():
+    import configparser
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    listed = set(cfg["options"]["packages"].split())
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "strokes").rglob("__init__.py")}
+    assert found | {"strokes.styles"} <= listed, f"add to setup.cfg's packages: {sorted(found - listed)}"
+
+
+def test_a_plugin_without_a_window_argument_is_drawn_whole_and_cropped(recwarn):
+    import torch
+
+    from strokes import Style, StrokeSet, get_style
+    from strokes.geometry import coverage, stroke_frame
+    from strokes.rendering import render_tensor
+
+    class Simple(Style):            # rasterize written the simplest way: no window
+        name = "simple-test"
+        description = "a plain disc per stroke"
+
+        def rasterize(self, params, size):
+            f = stroke_frame(params, size)
+            alpha = coverage(f.dist - f.half_width)[:, None]
+            return params[:, 8:11, None, None].expand(-1, 3, *size), alpha
+
+    class Windowed(Simple):         # the same look, written the fast way
+        def rasterize(self, params, size, window=None):
+            f = stroke_frame(params, size, window)
+            alpha = coverage(f.dist - f.half_width)[:, None]
+            return params[:, 8:11, None, None].expand(-1, 3, *alpha.shape[-2:]), alpha
+
+    s = StrokeSet(torch.rand(30, 15, generator=torch.Generator().manual_seed(0)) * 0.3 + 0.35, width=90, height=50)
+    slow = render_tensor(s, Simple(), size=90)
+    fast = render_tensor(s, Windowed(), size=90)
+    assert torch.allclose(slow, fast, atol=1e-6)
+    warned = [w for w in recwarn.list if "no 'window'" in str(w.message)]
+    assert len(warned) == 1 and "simple-test" in str(warned[0].message)
+    # Per-stroke windows reaching past the canvas edge read as transparent there.
+    p = s.to_tensor()[:2]
+    fg, alpha = Simple().rasterize(p, (50, 90), window=(torch.tensor([-3, 40]), torch.tensor([0, 85]), 12, 12))
+    assert alpha.shape == (2, 1, 12, 12) and float(alpha[0, 0, :3].abs().max()) == 0.0
+    assert float(alpha[1, 0, :, 5:].abs().max()) == 0.0
+    assert get_style(Simple()).name == "simple-test"

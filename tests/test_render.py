@@ -4,7 +4,7 @@ import torch
 from strokes import StrokeSet, render
 from strokes.compositing import composite
 from strokes.rendering import MAX_SIZE, canvas_size, render_tensor
-from styles.marker import MarkerStyle
+from strokes.styles.marker import MarkerStyle
 from tests.conftest import make_params
 
 

@@ -51,6 +51,7 @@ class CharcoalStyle(Style):
     """
 
     name = "charcoal"
+    textured = True
     description = "charcoal on paper: dark, grainy strokes with ragged, smudged edges"
     reach = 2.5      # the smudge fades out by 2.5 half widths from the centreline
 

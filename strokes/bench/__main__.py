@@ -1,12 +1,7 @@
 import importlib
-import pkgutil
 import sys
 
-import strokes.bench as bench
-
-
-def available() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_"))
+from strokes.bench import available
 
 
 def main(argv) -> int:

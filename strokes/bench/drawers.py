@@ -1,6 +1,6 @@
 """Which renderer should paint: ``python -m strokes.bench drawers [--style NAME ...] [--image PATH]``.
 
-The measurements behind :data:`strokes.painter.NEURAL_FASTER`. For each
+The measurements behind each style's ``paint_renderer`` (:class:`strokes.Style`). For each
 level of the painter's plan (500 strokes, 512 x 341 px), the median time of a
 forward + backward pass over one batch of strokes of that level's size, in
 their windows, laid over the working canvas, drawn by the style itself and by
@@ -25,8 +25,9 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
     from strokes.painting.optimize import Bounds
     from strokes.painting.schedule import LENGTH, plan
     from strokes.painting.seeding import initial_strokes
-    from strokes.painting.windows import WindowLayout, lay_windows
+    from strokes.compositing import WindowLayout
     from strokes.registry import get_style
+    from strokes.rendering import draw
 
     style = get_style(style_name)
     drawers = {"style": style, "neural": NeuralDrawer(load_renderer(style_name), style)}
@@ -41,15 +42,14 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
         seeds = initial_strokes(places, target, torch.zeros(h, w), width=width, length=length, opacity=0.98)
         bounds = Bounds.around(seeds, (h, w), reach=REACH * length, width_low=WIDTH_RANGE[0] * level.width,
                                width_high=WIDTH_RANGE[1] * level.width)
-        layout = WindowLayout(*bounds.windows((h, w), getattr(style, "reach", 1.0)), (h, w))
+        layout = WindowLayout(*bounds.windows((h, w), style.reach), (h, w))
         ms = {}
         for name, drawer in drawers.items():
             times = []
             for _ in range(repeat):
                 params = seeds.clone().requires_grad_(True)
                 start = time.perf_counter()
-                fg, alpha = drawer.rasterize(params, (h, w), window=layout.window)
-                lay_windows(target, fg, alpha, layout).mean().backward()
+                draw(target, params, drawer, window=layout).mean().backward()
                 times.append(time.perf_counter() - start)
             ms[name] = 1000 * sorted(times)[len(times) // 2]
         rows.append((level.index, level.batch, layout.h, ms["style"], ms["neural"]))

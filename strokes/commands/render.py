@@ -67,7 +67,7 @@ def check_image_suffix(path: Path) -> None:
 def parse_options(pairs, style_cls) -> dict:
     """``["key=value", ...]`` to keyword arguments, each value read as the type of the option's default.
 
-    >>> from styles.marker import MarkerStyle
+    >>> from strokes.styles.marker import MarkerStyle
     >>> parse_options(["ink=0.5"], MarkerStyle)
     {'ink': 0.5}
     """

@@ -15,6 +15,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from strokes.neural import has_renderer
     from strokes.registry import ENTRY_POINT_GROUP, BUILTIN_STYLES
     classes = style_classes(args.pattern)
     if not classes:
@@ -23,17 +24,14 @@ def run(args) -> int:
     width = max(len(n) for n in classes)
     print(f"{'name':<{width}}  paintable  description")
     for name, cls in classes.items():
-        able = {True: "yes", False: "no", None: "no"}[paintable(name)]
+        able = "yes" if has_renderer(name) else "no"
         origin = "" if name in BUILTIN_STYLES else f" [plugin: {cls.__module__}]"
         print(f"{name:<{width}}  {able:<9}  {cls.description or '(no description)'}{origin}")
         if args.options:
             opts = ", ".join(f"{k}={v!r}" for k, v in cls.option_defaults().items())
             print(f"{'':<{width}}  {'':<9}  options: {opts}")
-    if paintable_source() is None:
-        print("\n(no neural renderers are installed in this version, so no style can paint yet)")
-    else:
-        print("\npaintable = a trained neural renderer (a fast, differentiable stand-in for the style) ships "
-              "with strokes; make one for any style with `strokes train-renderer --style NAME`")
+    print("\npaintable = a trained neural renderer (a fast, differentiable stand-in for the style) ships "
+          "with strokes; make one for any style with `strokes train-renderer --style NAME`")
     print(f"third-party styles register under the entry-point group {ENTRY_POINT_GROUP!r}; see docs/plugins.md")
     return 0
 
@@ -54,16 +52,3 @@ def report_warnings(caught) -> None:
         print(f"strokes: warning: {w.message}", file=sys.stderr)
 
 
-def paintable_source():
-    """``strokes.neural.has_renderer``, or ``None`` while this install has no neural renderer package."""
-    try:
-        from strokes.neural import has_renderer
-    except ImportError:
-        return None
-    return has_renderer
-
-
-def paintable(name: str) -> bool | None:
-    """Whether a trained renderer makes ``name`` paintable; ``None`` when that cannot be known here."""
-    has_renderer = paintable_source()
-    return None if has_renderer is None else bool(has_renderer(name))

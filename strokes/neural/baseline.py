@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from ..geometry import check_params
+from ..layout import OPACITY
 
 
 def _up(c_in: int, c_out: int) -> list:
@@ -59,7 +60,7 @@ class PaperRenderer(nn.Module):
         x = params * 2 - 1
         mask = torch.sigmoid(self.raster_up(self.raster_net(x).view(S, 16, 16, 16)))
         fg = torch.sigmoid(self.shading_net(x.view(S, -1, 1, 1)))
-        return fg, params[:, 14].view(-1, 1, 1, 1) * mask   # premultiplied: shading x mask x opacity
+        return fg, params[:, OPACITY].view(-1, 1, 1, 1) * mask   # premultiplied: shading x mask x opacity
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import torch
 
-from ..geometry import full_window
+from ..geometry import bezier, full_window, paint_radius
+from ..layout import WIDTHS
 
 MARGIN = 2.0  # pixels of empty border around the paint, room for anti-aliasing
 
@@ -69,9 +70,9 @@ def local_frame(params: torch.Tensor, size, reach: float = 1.0, margin: float = 
     L = ((p2 - p0) * u).sum(1)
     # Extent of the curve: sampled finely (the extreme across the chord, t = 1/2, is a sample).
     t = torch.linspace(0, 1, 33, dtype=params.dtype, device=params.device).view(1, -1)
-    xs = 2 * t * (1 - t) * a.view(-1, 1) + t * t * L.view(-1, 1)
-    ys = 2 * t * (1 - t) * h.view(-1, 1)
-    pad = 0.5 * params[:, 6:8].amax(1) * unit * reach + margin
+    xs = bezier(0.0, a.view(-1, 1), L.view(-1, 1), t)
+    ys = bezier(0.0, h.view(-1, 1), 0.0, t)
+    pad = paint_radius(params[:, WIDTHS].amax(1), unit, reach) + margin
     x_lo, x_hi = xs.amin(1) - pad, xs.amax(1) + pad
     y_lo, y_hi = ys.amin(1) - pad, ys.amax(1) + pad
     length, breadth = x_hi - x_lo, y_hi - y_lo

@@ -29,6 +29,7 @@ from torch import nn
 
 from ..geometry import check_params
 from .frame import OUTSIDE, LocalFrame, affine_grid, affine_grid_backward, local_frame, picture_map
+from ..layout import COLORS, OPACITY, WIDTHS
 
 
 @dataclass
@@ -74,7 +75,7 @@ def shape_features(params: torch.Tensor, frame: LocalFrame, size, picture) -> to
     """
     unit = float(min(size))
     rows, cols = picture
-    widths = params[:, 6:8] * unit
+    widths = params[:, WIDTHS] * unit
     return torch.cat([
         frame.p0, frame.p1, frame.p2,
         widths / frame.breadth.view(-1, 1), widths / frame.length.view(-1, 1),
@@ -121,6 +122,11 @@ class NeuralRenderer(nn.Module):
     ((4, 3, 48, 64), (4, 1, 48, 64), torch.float32)
     """
 
+    @staticmethod
+    def paint_path(params: torch.Tensor) -> torch.Tensor:
+        """Where to plan drawing from (see :meth:`strokes.Style.paint_path`): the strokes' own centrelines."""
+        return params
+
     def __init__(self, config: RendererConfig | None = None, style: str = "", reach: float = 1.0):
         super().__init__()
         self.config = config or RendererConfig()
@@ -136,8 +142,8 @@ class NeuralRenderer(nn.Module):
         """Local pictures ``(S, C, rows, cols)`` (mask logit, [density,] r, g, b) and the frame."""
         frame = local_frame(params, size, reach=self.reach)
         shape = shape_features(params, frame, size, self.config.picture)
-        opacity = params[:, 14:15]
-        colours = params[:, 8:14]
+        opacity = params[:, OPACITY, None]
+        colours = params[:, COLORS]
         logit = self.raster_net(torch.cat([shape, opacity], 1))
         if self.config.edge:
             # Edge field in units of a picture pixel, made steeper where a picture pixel is large.

@@ -12,7 +12,7 @@ import math
 
 import torch
 
-from ..layout import P
+from ..layout import COLORS, OPACITY, P, P0, P1, P2, W0, W2
 
 
 def _log_uniform(n, low, high, g):
@@ -40,7 +40,7 @@ def random_strokes(n: int, generator: torch.Generator | None = None, wild: float
     half = 0.5 * chord.view(-1, 1)
     p0, p2 = centre - half * d, centre + half * d
     p1 = centre + 2 * half * (along * d + bow * nrm)
-    out[:, 0:2], out[:, 2:4], out[:, 4:6] = p0, p1, p2
+    out[:, P0], out[:, P1], out[:, P2] = p0, p1, p2
     # Wild strokes: control points anywhere.
     is_wild = torch.rand(n, generator=g) < wild
     out[is_wild, 0:6] = torch.rand(int(is_wild.sum()), 6, generator=g)
@@ -48,9 +48,9 @@ def random_strokes(n: int, generator: torch.Generator | None = None, wild: float
     w0 = _log_uniform(n, 0.004, 0.3, g)
     change = torch.where(torch.rand(n, generator=g) < 0.5,
                          torch.exp((torch.rand(n, generator=g) - 0.5) * 2.0), torch.ones(n))
-    out[:, 6], out[:, 7] = w0, w0 * change
-    out[:, 8:14] = torch.rand(n, 6, generator=g)
+    out[:, W0], out[:, W2] = w0, w0 * change
+    out[:, COLORS] = torch.rand(n, 6, generator=g)
     # Opacity: mostly high, sometimes anything.
     high = torch.rand(n, generator=g) < 0.75
-    out[:, 14] = torch.where(high, 0.7 + 0.3 * torch.rand(n, generator=g), torch.rand(n, generator=g))
+    out[:, OPACITY] = torch.where(high, 0.7 + 0.3 * torch.rand(n, generator=g), torch.rand(n, generator=g))
     return out.clamp(0, 1)

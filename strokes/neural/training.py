@@ -17,8 +17,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..geometry import stroke_boxes
 from ..registry import get_style
+from ..rendering import layers
 from ..style import Style
 from .checkpoint import CheckpointError, read_checkpoint, renderer_from_checkpoint, save_checkpoint
 from .model import NeuralRenderer, RendererConfig, psnr_from_mse
@@ -28,23 +28,9 @@ VALIDATION_SEED = 1_000_003   # held-out strokes come from this stream, never fr
 
 
 def reference(style: Style, params: torch.Tensor, size: int):
-    """The style's own drawing of each stroke alone on a ``size`` x ``size`` canvas: fg, alpha (no gradient).
-
-    Each stroke is drawn only inside its box (the style's ``reach`` included), which
-    gives the same pixels as a full-canvas drawing, several times faster; outside the
-    box alpha and fg are 0.
-    """
-    S = params.shape[0]  # strokes
-    fg = params.new_zeros(S, 3, size, size)
-    alpha = params.new_zeros(S, 1, size, size)
-    boxes = stroke_boxes(params, (size, size), reach=getattr(style, "reach", 1.0)).tolist()
+    """The style's own drawing of each stroke alone on a ``size`` x ``size`` canvas: fg, alpha (no gradient)."""
     with torch.no_grad():
-        for i, (top, left, bottom, right) in enumerate(boxes):
-            if bottom > top and right > left:
-                f, a = style.rasterize(params[i:i + 1], (size, size), window=(top, left, bottom - top, right - left))
-                fg[i, :, top:bottom, left:right] = f[0]
-                alpha[i, :, top:bottom, left:right] = a[0]
-    return fg, alpha
+        return layers(params, style, (size, size))
 
 
 def validation_strokes(n: int, seed: int = VALIDATION_SEED) -> torch.Tensor:
@@ -147,7 +133,7 @@ def train_renderer(style, out, steps: int = 3000, batch: int = 32, size: int = 1
     else:
         with torch.random.fork_rng(devices=[]):   # seeded initial weights; the caller's RNG is left alone
             torch.manual_seed(seed)
-            renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=getattr(style, "reach", 1.0))
+            renderer = NeuralRenderer(config or RendererConfig(), style=style.name, reach=style.reach)
     renderer.train_size = size
     renderer.to(device).train()
     optimizer = torch.optim.Adam(renderer.parameters(), lr=lr)

@@ -3,6 +3,5 @@
 * :mod:`.schedule`  the plan: levels coarse to fine, batches, working canvases
 * :mod:`.seeding`   where new strokes start, with which colour and direction
 * :mod:`.optimize`  a batch of strokes optimized together under pixel + OT loss
-* :mod:`.windows`   strokes drawn in per-stroke windows, composited exactly
 """
-__all__ = ["schedule", "seeding", "optimize", "windows"]
+__all__ = ["schedule", "seeding", "optimize"]

@@ -5,7 +5,7 @@ pixels around where it was seeded, and its width may range over
 ``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
 works on unconstrained numbers mapped through a sigmoid into those ranges,
 so every stroke it produces is valid and stays inside its window: each
-stroke is drawn only in its own small window (:mod:`.windows`), which is
+stroke is drawn only in its own small window (:func:`strokes.rendering.draw`), which is
 what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
@@ -21,8 +21,11 @@ from dataclasses import dataclass
 import torch
 
 from ..losses import pixel_loss, transport_loss
+from ..compositing import WindowLayout
+from ..geometry import paint_radius
+from ..rendering import draw
+from ..layout import COLOR_END, COLOR_START, OPACITY, P1, PAINT, WIDTHS
 from ..noise import plain_textures
-from .windows import WindowLayout, lay_windows
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -55,14 +58,14 @@ class Bounds:
         """Squares of half side ``reach`` px around each stroke's middle control point, clipped to the canvas."""
         H, W = size
         scale = params.new_tensor([W, H])
-        centre = params[:, 2:4] * scale
+        centre = params[:, P1] * scale
         return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
                    width_low, width_high, flat, opaque)
 
     def windows(self, size, style_reach: float = 1.0, pad: int = 2):
         """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
         H, W = size
-        half = 0.5 * self.width_high * min(H, W) * style_reach + pad
+        half = paint_radius(self.width_high, min(H, W), style_reach) + pad
         extent = (self.high - self.low).amax(0)                       # (2,) largest box, x and y
         w = int(math.ceil(float(extent[0]) + 2 * half)) + 1
         h = int(math.ceil(float(extent[1]) + 2 * half)) + 1
@@ -76,10 +79,10 @@ class Bounds:
         scale = z.new_tensor([W, H])
         s = torch.sigmoid(z)
         pts = [(self.low + (self.high - self.low) * s[:, 2 * k:2 * k + 2]) / scale for k in range(3)]
-        widths = self.width_low + (self.width_high - self.width_low) * s[:, 6:8]
-        start = s[:, 8:11]
-        end = start if self.flat else s[:, 11:14]
-        opacity = torch.ones_like(s[:, 14:15]) if self.opaque else s[:, 14:15]
+        widths = self.width_low + (self.width_high - self.width_low) * s[:, WIDTHS]
+        start = s[:, COLOR_START]
+        end = start if self.flat else s[:, COLOR_END]
+        opacity = torch.ones_like(s[:, OPACITY]).view(-1, 1) if self.opaque else s[:, OPACITY].reshape(-1, 1)
         return torch.cat(pts + [widths, start, end, opacity], 1)
 
     def encode(self, params: torch.Tensor, size) -> torch.Tensor:
@@ -88,14 +91,13 @@ class Bounds:
         scale = params.new_tensor([W, H])
         span = (self.high - self.low).clamp(min=1e-6)
         pts = [_logit((params[:, 2 * k:2 * k + 2] * scale - self.low) / span) for k in range(3)]
-        widths = _logit((params[:, 6:8] - self.width_low) / max(self.width_high - self.width_low, 1e-9))
-        return torch.cat(pts + [widths, _logit(params[:, 8:15])], 1)
+        widths = _logit((params[:, WIDTHS] - self.width_low) / max(self.width_high - self.width_low, 1e-9))
+        return torch.cat(pts + [widths, _logit(params[:, PAINT])], 1)
 
 
 def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout):
     """Loss of the canvas with the batch laid on it; also returns the painted canvas."""
-    fg, alpha = style.rasterize(params, tuple(canvas.shape[-2:]), window=layout.window)
-    painted = lay_windows(canvas, fg, alpha, layout)
+    painted = draw(canvas, params, style, window=layout)
     loss = pixel_loss(painted, target)
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
@@ -116,7 +118,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
     size = tuple(canvas.shape[-2:])
-    layout = WindowLayout(*bounds.windows(size, getattr(style, "reach", 1.0)), size)
+    layout = WindowLayout(*bounds.windows(size, style.reach), size)
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))

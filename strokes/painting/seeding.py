@@ -15,25 +15,20 @@ import math
 import numpy as np
 import torch
 import torch.nn.functional as F
+from kornia.filters import gaussian_blur2d
 
-from ..layout import P
+from ..layout import COLOR_END, COLOR_START, OPACITY, P, P0, P1, P2, WIDTHS
 
 LUMA = (0.299, 0.587, 0.114)
 
 
 def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Separable Gaussian blur of ``(C, H, W)``, reflecting at the edges."""
+    """Gaussian blur of ``(C, H, W)`` (kornia's separable ``gaussian_blur2d``, kernel radius
+    ``ceil(2.5 sigma)``, edges replicated); ``sigma <= 0.3`` px leaves the image as it is."""
     if sigma <= 0.3:
         return image
-    r = max(1, int(math.ceil(2.5 * sigma)))
-    x = torch.arange(-r, r + 1, dtype=image.dtype, device=image.device)
-    k = torch.exp(-0.5 * (x / sigma) ** 2)
-    k = (k / k.sum())
-    C, H, W = image.shape
-    out = image[None]
-    out = F.conv2d(F.pad(out, (r, r, 0, 0), mode="replicate"), k.view(1, 1, 1, -1).expand(C, 1, 1, -1), groups=C)
-    out = F.conv2d(F.pad(out, (0, 0, r, r), mode="replicate"), k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)
-    return out[0]
+    k = 2 * max(1, int(math.ceil(2.5 * sigma))) + 1
+    return gaussian_blur2d(image[None], (k, k), (sigma, sigma), border_type="replicate")[0]
 
 
 def flow_angle(target: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -101,11 +96,11 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
         return smooth[:, qy, qx].T
 
     params = target.new_zeros(S, P)
-    params[:, 0:2] = (p0 / scale).clamp(0, 1)
-    params[:, 2:4] = (xy / scale).clamp(0, 1)
-    params[:, 4:6] = (p2 / scale).clamp(0, 1)
-    params[:, 6:8] = width / min(H, W)
-    params[:, 8:11] = colour_at(0.7 * p0 + 0.3 * xy)
-    params[:, 11:14] = colour_at(0.7 * p2 + 0.3 * xy)
-    params[:, 14] = opacity
+    params[:, P0] = (p0 / scale).clamp(0, 1)
+    params[:, P1] = (xy / scale).clamp(0, 1)
+    params[:, P2] = (p2 / scale).clamp(0, 1)
+    params[:, WIDTHS] = width / min(H, W)
+    params[:, COLOR_START] = colour_at(0.7 * p0 + 0.3 * xy)
+    params[:, COLOR_END] = colour_at(0.7 * p2 + 0.3 * xy)
+    params[:, OPACITY] = opacity
     return params

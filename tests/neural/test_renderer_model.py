@@ -190,8 +190,8 @@ def test_gradients_reach_every_column_the_style_uses(name, params_factory):
 
 
 def test_renderer_stands_in_for_rasterize(renderer, strokes):
-    from strokes.rendering import paint_layers
-    canvas = paint_layers(torch.ones(3, 40, 40), strokes, renderer)
+    from strokes.rendering import draw
+    canvas = draw(torch.ones(3, 40, 40), strokes, renderer)
     assert canvas.shape == (3, 40, 40) and torch.isfinite(canvas).all()
 
 

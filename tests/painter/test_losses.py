@@ -23,7 +23,7 @@ def random_pair(h, w, seed):
 @pytest.mark.parametrize("h,w,reg", [(6, 5, 0.05), (7, 9, 0.01), (8, 8, 0.004), (4, 6, 0.001)])
 def test_transport_cost_matches_pot(h, w, reg):
     a, b = random_pair(h, w, seed=h * w)
-    ours = sinkhorn(a, b, reg=reg, iters=3000).cost
+    ours = sinkhorn(a, b, reg=reg, iters=3000, tol=1e-12, warn=False).cost
     theirs = ot.sinkhorn2(a.flatten(), b.flatten(), dense_cost(h, w), reg, numItermax=20000,
                           stopThr=1e-13, method="sinkhorn_log")
     assert float(ours) == pytest.approx(float(theirs), rel=1e-4, abs=1e-7)
@@ -66,3 +66,17 @@ def test_pixel_loss_refuses_mismatched_shapes():
     with pytest.raises(ValueError, match="same shape"):
         pixel_loss(torch.zeros(3, 4, 4), torch.zeros(3, 4, 5))
     assert float(pixel_loss(torch.zeros(3, 2, 2), torch.full((3, 2, 2), 0.25))) == 0.25
+
+
+def test_sinkhorn_stops_once_converged_and_warns_when_it_does_not():
+    import warnings
+
+    a, b = random_pair(10, 12, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")               # converged: no warning
+        long = sinkhorn(a, b, reg=0.02, iters=500)
+        longer = sinkhorn(a, b, reg=0.02, iters=5000)
+    # Both stopped at the same iteration, long before their limits.
+    assert torch.equal(long.f, longer.f) and torch.equal(long.g, longer.g)
+    with pytest.warns(RuntimeWarning, match="did not converge in 3 iterations"):
+        sinkhorn(a, b, reg=0.02, iters=3)

@@ -145,18 +145,17 @@ def test_painting_through_the_neural_renderer_gives_the_count_and_the_real_style
     ("style", ["style"] * 4), ("neural", ["neural"] * 4), ("mixed", ["neural"] * 3 + ["style"]),
     ("auto", ["neural"] * 3 + ["style"])])
 def test_where_the_neural_renderer_is_faster_auto_paints_all_but_the_last_level_through_it(monkeypatch, choice, expected):
-    import strokes.painter as painter
     from strokes.painter import NeuralDrawer, _optimizing_renderers
     from strokes.registry import get_style
 
-    monkeypatch.setattr(painter, "NEURAL_FASTER", frozenset({"marker"}))
     style = get_style("marker")
+    monkeypatch.setattr(style, "paint_renderer", "mixed")
     drawers = _optimizing_renderers(choice, style, "cpu", 4)
     assert ["neural" if isinstance(d, NeuralDrawer) else "style" for d in drawers] == expected
     assert all(d is style for d in drawers if not isinstance(d, NeuralDrawer))
     # A one-level plan (a handful of strokes) is painted by the style itself.
     assert _optimizing_renderers("auto", style, "cpu", 1) == [style]
-    monkeypatch.setattr(painter, "NEURAL_FASTER", frozenset())
+    monkeypatch.setattr(style, "paint_renderer", "style")
     assert _optimizing_renderers("auto", style, "cpu", 4) == [style] * 4
 
 

@@ -1,10 +1,11 @@
-"""Per-stroke windows: laying them over a canvas equals the full-canvas composite."""
+"""Per-stroke windows and the one drawing function: each equals the full-canvas composite."""
+import pytest
 import torch
 
-from strokes.compositing import composite
-from strokes.painting.windows import WindowLayout, draw_strokes, lay_windows
-from strokes.rendering import paint_layers
-from styles.marker import MarkerStyle
+from strokes.compositing import WindowLayout, composite, lay_windows, over
+from strokes.registry import get_style, list_styles
+from strokes.rendering import draw, layers
+from strokes.styles.marker import MarkerStyle
 
 
 def full_layers(fg, a, tops, lefts, H, W, pad=20):
@@ -46,12 +47,41 @@ def test_gradients_match_the_full_composite():
         assert torch.allclose(x, y, atol=1e-6)
 
 
-def test_drawing_in_chunks_matches_drawing_stroke_by_stroke():
-    g = torch.Generator().manual_seed(2)
-    p = torch.rand(60, 15, generator=g)
+def strokes(n=40, seed=2):
+    g = torch.Generator().manual_seed(seed)
+    p = torch.rand(n, 15, generator=g, dtype=torch.float64)
     p[:, 6:8] *= 0.15
+    return p
+
+
+def plain_over_loop(canvas, params, style):
+    """The reference: every stroke drawn on the whole canvas, laid by `over`, one at a time."""
+    for i in range(len(params)):
+        fg, alpha = style.rasterize(params[i:i + 1], tuple(canvas.shape[-2:]))
+        canvas = over(canvas, fg[0], alpha[0])
+    return canvas
+
+
+@pytest.mark.parametrize("name", list_styles())
+def test_draw_equals_a_plain_over_loop_with_and_without_gradients(name):
+    style = get_style(name)
+    p = strokes(30)
+    canvas = torch.full((3, 40, 56), 0.6, dtype=torch.float64)
+    expected = plain_over_loop(canvas, p, style)
+    with torch.no_grad():
+        tiled = draw(canvas.clone(), p, style)
+    boxed = draw(canvas.clone(), p.clone().requires_grad_(True), style)
+    fg, alpha = layers(p, style, (40, 56))
+    for ours in (tiled, boxed.detach(), composite(fg, alpha, canvas)):
+        assert float((ours - expected).abs().max()) < 1e-9
+
+
+def test_draw_in_windows_is_differentiable_and_equals_drawing_in_boxes():
     style = MarkerStyle()
-    ours = draw_strokes(torch.ones(3, 40, 56), p, style, budget=3000)
-    theirs = paint_layers(torch.ones(3, 40, 56), p, style)
-    # The same strokes rasterized in differently sized batches differ by float rounding only.
-    assert (ours - theirs).abs().mean() < 1e-3
+    p = strokes(12, seed=3).requires_grad_(True)
+    canvas = torch.full((3, 40, 56), 0.5, dtype=torch.float64)
+    layout = WindowLayout(torch.zeros(12, dtype=torch.long), torch.zeros(12, dtype=torch.long), 40, 56, (40, 56))
+    windowed = draw(canvas, p, style, window=layout)
+    assert float((windowed - draw(canvas, p, style)).detach().abs().max()) < 1e-9
+    windowed.sum().backward()
+    assert torch.isfinite(p.grad).all() and float(p.grad.abs().sum()) > 0

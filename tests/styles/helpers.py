@@ -9,12 +9,22 @@ import torch.nn.functional as F
 
 from strokes.geometry import stroke_boxes
 from strokes.layout import COLUMNS
-from strokes.rendering import paint_layers
+from strokes.registry import list_styles
+from strokes.rendering import draw as draw_strokes
 
-STYLES = ("oil", "marker", "watercolor", "pencil", "tape")
-TEXTURED = ("oil", "watercolor", "pencil")
-# 2x render downsampled vs 1x render (issue 2): flat styles 35 dB, textured 30 dB.
-PSNR_MIN = {"marker": 35.0, "tape": 35.0, "oil": 30.0, "watercolor": 30.0, "pencil": 30.0}
+# Every available style, built-in or installed plugin: each is held to the same contract.
+STYLES = tuple(list_styles())
+
+
+def psnr_min(style) -> float:
+    """2x render downsampled vs 1x render (issue 2): flat styles 35 dB, textured 30 dB."""
+    return 30.0 if style.textured else 35.0
+
+
+def is_straight(style) -> bool:
+    """Does the style's paint ignore the control point P1 (tape lies straight from P0 to P2)?"""
+    p = scattered(2, seed=1)
+    return torch.equal(style.paint_path(p)[:, 2:4], 0.5 * (p[:, 0:2] + p[:, 4:6]))
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "strokes", "examples", "still-life.json")
 
 
@@ -46,7 +56,7 @@ def draw(style, params: torch.Tensor, size, background=(0.95, 0.93, 0.88)) -> to
     H, W = size
     canvas = torch.tensor(background, dtype=params.dtype).view(3, 1, 1).repeat(1, H, W)
     with torch.no_grad():
-        return paint_layers(canvas, params, style)
+        return draw_strokes(canvas, params, style)
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -65,10 +75,9 @@ def psnr_2x(style, params: torch.Tensor, size) -> float:
 def far_mask(style, params: torch.Tensor, size, margin: float = 2.0) -> torch.Tensor:
     """``(S, H, W)`` True where a pixel lies well outside a stroke's reach (of the path its paint follows)."""
     from strokes.geometry import stroke_frame
-    path = getattr(style, "paint_path", None)
-    f = stroke_frame(path(params) if path else params, size)
+    f = stroke_frame(style.paint_path(params), size)
     return f.dist > style.reach * f.half_width.amax(dim=(1, 2), keepdim=True) + margin
 
 
-__all__ = ["STYLES", "TEXTURED", "PSNR_MIN", "EXAMPLE", "stroke", "scattered", "draw", "psnr", "psnr_2x",
+__all__ = ["STYLES", "psnr_min", "is_straight", "EXAMPLE", "stroke", "scattered", "draw", "psnr", "psnr_2x",
            "far_mask", "stroke_boxes"]

@@ -5,7 +5,7 @@ import torch
 
 from strokes import get_style
 
-from tests.styles.helpers import PSNR_MIN, draw, psnr_2x, scattered, stroke
+from tests.styles.helpers import draw, psnr_min, psnr_2x, scattered, stroke
 
 
 class TestMarker:
@@ -113,7 +113,7 @@ class TestPencil:
 
     def test_monochrome_twice_the_size_downsampled_matches(self):
         value = psnr_2x(get_style("pencil", monochrome=True), scattered(12), (96, 144))
-        assert value >= PSNR_MIN["pencil"], f"{value:.1f} dB"
+        assert value >= psnr_min(get_style("pencil")), f"{value:.1f} dB"
 
     def test_colour_pencil_keeps_the_colour(self):
         picture = draw(get_style("pencil"), stroke(), (40, 60), background=(1, 1, 1))[:, 17:23, 15:45]

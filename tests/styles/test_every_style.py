@@ -1,4 +1,4 @@
-"""Properties every built-in style must have (issues 2 and 5)."""
+"""Properties every style must have, built-in or installed plugin (issues 2, 5 and 10)."""
 from __future__ import annotations
 
 import itertools
@@ -9,7 +9,7 @@ import torch
 from strokes import get_style
 from strokes.files import load
 
-from tests.styles.helpers import (EXAMPLE, PSNR_MIN, STYLES, TEXTURED, draw, far_mask, psnr, psnr_2x,
+from tests.styles.helpers import (EXAMPLE, STYLES, draw, far_mask, is_straight, psnr, psnr_2x, psnr_min,
                                   scattered, stroke)
 
 
@@ -21,6 +21,9 @@ def style(request):
 class TestContract:
     def test_class_attributes(self, style):
         assert style.name in STYLES
+        assert isinstance(style.textured, bool)
+        assert style.svg_shape in ("outline", "constant", "strip")
+        assert style.paint_renderer in ("style", "mixed")
         assert style.description and "\n" not in style.description
         assert style.reach >= 1.0
         assert "seed" in style.option_defaults()
@@ -42,7 +45,7 @@ class TestContract:
         assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
 
     def test_seed_changes_texture(self, style):
-        if style.name not in TEXTURED:
+        if not style.textured:
             pytest.skip("flat style: nothing for a seed to change")
         p = scattered(6)
         # A large canvas (fine texture is band-limited away on small ones), one window of it.
@@ -64,9 +67,10 @@ class TestPlacement:
         row = int(.45 * H)
         line = alpha[0, 0, row, int(.3 * W):int(.7 * W)]
         assert float(line.mean()) > 0.25, f"centreline barely painted: {line}"
-        # The stroke is red: on a white canvas the centreline turns red.
+        # The stroke is red: on a white canvas the centreline turns red (a style may mute
+        # colour, as charcoal does, but some of it shows).
         out = draw(style, p, (H, W), background=(1, 1, 1))[:, row, int(.3 * W):int(.7 * W)]
-        assert float((out[0] - out[1]).mean()) > 0.1
+        assert float((out[0] - out[1]).mean()) > 0.04
         # Far from the stroke (beyond the style's reach) nothing is painted at all.
         assert float(alpha[0, 0, :3].max()) == 0.0 and float(alpha[0, 0, -3:].max()) == 0.0
 
@@ -120,9 +124,9 @@ class TestResolution:
                                        atol=1e-5, rtol=0)
 
     def test_twice_the_size_downsampled_matches(self, style):
-        # Tape lies straight from P0 to P2 whatever P1 says; see test_tape.py for bent strokes.
-        value = psnr_2x(style, scattered(20, straight=style.name == "tape"), (96, 144))
-        assert value >= PSNR_MIN[style.name], f"{style.name}: {value:.1f} dB"
+        # Tape lies straight from P0 to P2 whatever P1 says; see TestTape in test_each_style.py for bent strokes.
+        value = psnr_2x(style, scattered(20, straight=is_straight(style)), (96, 144))
+        assert value >= psnr_min(style), f"{style.name}: {value:.1f} dB"
 
     def test_example_file_twice_the_size_downsampled_matches(self, style):
         s = load(EXAMPLE)
@@ -130,7 +134,7 @@ class TestResolution:
         H = 128
         W = round(H * s.width / s.height)
         value = psnr_2x(style, p, (H, W))
-        assert value >= PSNR_MIN[style.name], f"{style.name}: {value:.1f} dB"
+        assert value >= psnr_min(style), f"{style.name}: {value:.1f} dB"
 
 
 class TestGradients:
@@ -151,7 +155,7 @@ class TestGradients:
 
     def test_gradcheck_geometry_for_flat_styles(self, style):
         """Float64 gradcheck from pixels to every column, for styles without texture."""
-        if style.name in TEXTURED:
+        if style.textured:
             pytest.skip("textured: the noise pattern is held fixed, see test_geometry_gradients_exist")
         p = stroke(torch.float64, x0=.213, y0=.437, x1=.52, y1=.61, x2=.791, y2=.473, w0=.314, w2=.271,
                    r0=.7, g0=.3, b0=.2, r2=.2, g2=.5, b2=.6, opacity=.8).requires_grad_(True)
@@ -171,7 +175,7 @@ class TestGradients:
         loss.backward()
         g = p.grad[0]
         assert torch.isfinite(g).all()
-        used = [0, 1, 4, 5, 6, 8, 9, 10, 14] + ([] if style.name == "tape" else [2, 3, 7, 11, 12, 13])
+        used = [0, 1, 4, 5, 6, 8, 9, 10, 14] + ([] if is_straight(style) else [2, 3, 7, 11, 12, 13])
         zero = [i for i in used if float(g[i].abs()) == 0.0]
         assert not zero, f"no gradient reaches columns {zero}"
 
