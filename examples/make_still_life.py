@@ -2,7 +2,10 @@
 
 A hand-designed composition of a few hundred strokes: a wall of broad
 strokes, a wooden table, a shadow, a blue bowl holding oranges, a red apple,
-a pear and grapes, with highlights last. Deterministic (fixed random seed),
+a pear and grapes, with highlights last. Fruit is modelled with broad strokes
+laid across the form (no concentric rings, which read as bullseyes in the
+translucent styles); the wall and table strokes run well past the canvas
+edges, so no bare canvas shows there in any style. Deterministic (fixed random seed),
 written with the ``json`` module in the strokes file format (see docs/).
 
     python examples/make_still_life.py [OUT.json]
@@ -54,8 +57,8 @@ def band(y0, y1, c_top, c_bottom, width, angle=0.0, step=None, length=(140, 260)
     step = step or width * 0.5
     y = y0
     while y < y1 + width * 0.3:
-        x = -rng.uniform(60, 160)
-        while x < W + 20:
+        x = -rng.uniform(120, 220)                  # start and end well past the edges: no bare canvas there
+        while x < W + 60:
             n = rng.uniform(*length)
             a = math.radians(angle + rng.uniform(-6, 6))
             dx, dy = math.cos(a) * n, math.sin(a) * n
@@ -69,28 +72,40 @@ def band(y0, y1, c_top, c_bottom, width, angle=0.0, step=None, length=(140, 260)
 
 
 def ball(cx, cy, r, base, light, dark, n_rings=5, width=None, highlight=True):
-    """A round fruit: arcs following the outline, lit from the upper left."""
+    """A round fruit, modelled as a painter would: broad strokes laid across the form, lit from the upper left.
+
+    Parallel strokes (slightly bent, following the roundness) cover the disc, each
+    shading from its lit end to its shadow end; a few strokes of reflected light and
+    core shadow along the lower-right edge, then a highlight. No concentric rings.
+    ``n_rings`` is how many rows of strokes cover the disc.
+    """
     width = width or r * 0.42
-    for k in range(n_rings):
-        rr = r * (1 - (k + 0.5) / n_rings) + width * 0.15
-        count = max(6, int(2 * math.pi * rr / (width * 1.6)))
-        for i in range(count):
-            a0 = 2 * math.pi * (i + rng.uniform(-0.2, 0.2)) / count + k * 0.7
-            span = 2 * math.pi / count * rng.uniform(1.2, 1.6)
-            pts = []
-            for a in (a0, a0 + span / 2, a0 + span):
-                pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
-            # Control point chosen so the curve passes through the arc's middle point.
-            mid = (2 * pts[1][0] - (pts[0][0] + pts[2][0]) / 2, 2 * pts[1][1] - (pts[0][1] + pts[2][1]) / 2)
-            shade = []
-            for a in (a0, a0 + span):
-                lit = 0.5 + 0.5 * math.cos(a - math.radians(225))      # light from the upper left
-                depth = rr / r
-                tone = lit * (0.6 + 0.4 * depth) + (1 - depth) * 0.35
-                shade.append(jitter(mix(dark, light, clip(tone)) if tone < 1 else light, 0.025))
-            shade = [mix(base, s, 0.8) for s in shade]
-            w = width * rng.uniform(0.85, 1.1)
-            add(pts[0], mid, pts[2], (w, w * 0.8), shade[0], shade[1])
+    rows = max(3, int(round(2 * r / (width * 0.7))))
+    angle = math.radians(-35 + rng.uniform(-5, 5))                      # strokes run up to the right
+    ux, uy = math.cos(angle), math.sin(angle)                           # along a stroke
+    nx, ny = -uy, ux                                                     # across the rows
+    for k in range(rows):
+        off = (2 * (k + 0.5) / rows - 1) * (r - width * 0.3)            # row offset from the centre
+        half = math.sqrt(max(r * r - off * off, (0.35 * r) ** 2)) * 0.92
+        mx, my = cx + nx * off, cy + ny * off
+        bulge = 0.18 * half                                              # bent round the form
+        p0 = (mx - ux * half, my - uy * half)
+        p2 = (mx + ux * half, my + uy * half)
+        p1 = (mx + nx * bulge * (1 if off >= 0 else -1), my + ny * bulge * (1 if off >= 0 else -1))
+
+        def tone(x, y):
+            lit = ((cx - x) * 0.7 + (cy - y) * 0.7) / r                  # +1 towards the upper left
+            return clip(0.5 + 0.5 * lit)
+        c0 = jitter(mix(dark, light, tone(*p0)), 0.02)
+        c2 = jitter(mix(dark, light, tone(*p2)), 0.02)
+        w = width * rng.uniform(0.95, 1.1)
+        add(p0, p1, p2, (w, w * 0.9), mix(base, c0, 0.75), mix(base, c2, 0.75))
+    # Core shadow hugging the lower-right edge, and a glint of reflected light under it.
+    a0, a1 = math.radians(-10), math.radians(110)
+    for rr, c, w in ((r * 0.78, mix(dark, base, 0.2), width * 0.55), (r * 0.93, mix(dark, light, 0.35), width * 0.22)):
+        pts = [(cx + rr * math.cos(a), cy + rr * math.sin(a)) for a in (a0, (a0 + a1) / 2, a1)]
+        mid = (2 * pts[1][0] - (pts[0][0] + pts[2][0]) / 2, 2 * pts[1][1] - (pts[0][1] + pts[2][1]) / 2)
+        add(pts[0], mid, pts[2], (w * 0.6, w * 0.6), c, c, 0.85)
     if highlight:
         hx, hy = cx - r * 0.38, cy - r * 0.42
         add((hx - r * 0.12, hy + r * 0.05), (hx, hy - r * 0.04), (hx + r * 0.12, hy + r * 0.02),

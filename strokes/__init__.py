@@ -16,6 +16,8 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 """
 from importlib import import_module
 
+from . import threads as _threads  # noqa: F401  (sets OMP_WAIT_POLICY before torch loads; see strokes.threads)
+
 __version__ = "0.1.0"
 
 _WHERE = {

@@ -25,6 +25,7 @@ from .registry import get_style
 from .rendering import canvas_size, draw_stages, to_image
 from .strokeset import StrokeSet
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
+from .threads import with_thread_policy
 
 MAX_DURATION = 3600.0     # seconds of drawing: an hour of frames is far more than any animation wants
 DEFAULT_DURATION = 10.0  # seconds of drawing when neither a duration nor strokes per frame is given
@@ -100,6 +101,7 @@ def _draw(stroke_set, counts, style, size, device) -> Iterator[Image.Image]:
         yield to_image(canvas)
 
 
+@with_thread_policy("draw")
 def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: float = 25.0,
             duration: float | None = None, strokes_per_frame: int | None = None, hold: float = 2.0,
             seed: int = 0, loop: int = 0, **options) -> int:

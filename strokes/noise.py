@@ -7,9 +7,32 @@ are faded out (``pixel``), so textures do not alias at small sizes.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import torch
 
 _MASK = (1 << 31) - 1
+_PLAIN: ContextVar[bool] = ContextVar("strokes_plain_noise", default=False)
+
+
+@contextmanager
+def plain_textures():
+    """Inside this block :func:`fractal_noise` is its mean, 0.5, everywhere: textures are left out.
+
+    Hashed noise carries no useful gradient (its coordinates are detached), so
+    the painter optimizes strokes against their plain shape and colour and lays
+    the texture once, when it draws the finished batch.
+
+    >>> with plain_textures():
+    ...     float(fractal_noise(torch.rand(5), torch.rand(5)).std())
+    0.0
+    """
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
 
 
 def _hash(ix: torch.Tensor, iy: torch.Tensor, seed: int) -> torch.Tensor:
@@ -47,19 +70,29 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
                   pixel: float = 0.0, gain: float = 0.5) -> torch.Tensor:
     """Sum of ``octaves`` of value noise, each twice as fine and ``gain`` times as strong, in [0, 1].
 
-    ``pixel`` is the size of one pixel in the units of ``x``/``y``; octaves whose
+    ``pixel`` is the size of one pixel in the units of ``x``/``y`` (a float, or a
+    tensor that broadcasts against them, e.g. one per stroke); octaves whose
     lattice is finer than two pixels fade out so the texture stays the same
     after downsampling a larger render.
     """
-    total = torch.zeros(torch.broadcast_shapes(x.shape, y.shape), dtype=x.dtype, device=x.device)
+    shape = torch.broadcast_tensors(x, y)[0].shape    # (views; torch.broadcast_shapes imports sympy)
+    if _PLAIN.get():
+        return torch.full(shape, 0.5, dtype=x.dtype, device=x.device)
+    total = torch.zeros(shape, dtype=x.dtype, device=x.device)
+    per_stroke = isinstance(pixel, torch.Tensor)
     norm = 0.0
     amp, freq = 1.0, 1.0
     for o in range(octaves):
         # Fade from full strength at 4 pixels per lattice cell to nothing at 2.
-        cells = 1.0 / (freq * pixel) if pixel > 0 else float("inf")
-        keep = min(max((cells - 2.0) / 2.0, 0.0), 1.0)
-        if keep > 0:
-            total = total + amp * keep * (value_noise(x * freq, y * freq, seed + 7919 * o) - 0.5)
+        if per_stroke:                                   # a pixel size per stroke, e.g. (S, 1, 1)
+            keep = ((1.0 / (freq * pixel.clamp(min=1e-12)) - 2.0) / 2.0).clamp(0, 1)
+            if bool((keep > 0).any()):
+                total = total + amp * keep * (value_noise(x * freq, y * freq, seed + 7919 * o) - 0.5)
+        else:
+            cells = 1.0 / (freq * pixel) if pixel > 0 else float("inf")
+            keep = min(max((cells - 2.0) / 2.0, 0.0), 1.0)
+            if keep > 0:
+                total = total + amp * keep * (value_noise(x * freq, y * freq, seed + 7919 * o) - 0.5)
         norm += amp
         amp *= gain
         freq *= 2.0

@@ -17,6 +17,7 @@ on a CPU. The saved picture is drawn by the style's reference rasterizer.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +30,19 @@ import torch.nn.functional as F
 from .atomic import save_image
 from .errors import PaintError
 from .files import MAX_STROKES
+from .layout import COLOR_END, COLOR_START
+from .painting.count import auto_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
+from .threads import thread_policy
 
 SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
 MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
-REACH = 0.45        # a control point may move this many stroke lengths from where it was seeded
+REACH = 0.7         # a control point may move this many stroke lengths from where it was seeded
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
@@ -48,17 +52,26 @@ __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
 class PaintOptions:
     """Settings of the painter beyond the common ones of :func:`paint`.
 
+    detail: scales the stroke count of ``strokes="auto"`` (:mod:`strokes.painting.count`).
+    min_width, max_width: the narrowest and widest a stroke may be, in pixels of the
+        painting (``None``: no limit beyond the plan's own).
+    flat: one colour per stroke (the end colour is the start colour), e.g. to repaint by hand.
+    opaque: every stroke at opacity 1 (for a robot or a physical painting).
+    style_options: options of the style (``{"bristles": 0.3}``), as ``render`` takes them.
     background: bare-canvas colour, RGB in [0, 1], or ``"auto"`` (the image's mean colour).
     ot_weight: weight of the optimal-transport loss next to the pixel loss.
     steps: optimizer steps per batch.
     lr: Adam learning rate (on the unconstrained parameters).
     max_batch: most strokes optimized together.
     renderer: what draws strokes while optimizing: ``"style"`` (the style's own
-        differentiable reference rasterizer), ``"neural"`` (its trained neural
+        differentiable reference rasterizer, its noise textures left out while
+        optimizing and laid once per batch), ``"neural"`` (its trained neural
         renderer, :func:`strokes.load_renderer`), ``"mixed"`` (the neural renderer
         for every level but the last, the style for the last) or ``"auto"``
         (the style's :attr:`~strokes.style.Style.paint_renderer`, when it has a neural renderer).
         The final picture is always drawn by the style itself.
+    threads: torch threads for the call (the caller's setting is restored afterwards;
+        :mod:`strokes.threads`).
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: strokes already painted (a StrokeSet or a strokes file) to continue from.
     callback: called after every batch with the :class:`Painting` so far.
@@ -68,12 +81,19 @@ class PaintOptions:
         (e.g. :class:`strokes.color.style_image.StyleLoss`); ``canvas`` is the level's working canvas.
     """
 
+    detail: float = 1.0
+    min_width: "float | None" = None
+    max_width: "float | None" = None
+    flat: bool = False
+    opaque: bool = False
+    style_options: "dict | None" = None
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
-    steps: int = 60
-    lr: float = 0.15
+    steps: int = 40
+    lr: float = 0.25
     max_batch: int = 100
     renderer: str = "auto"
+    threads: int = 1
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
     callback: "Callable[[Painting], None] | None" = None
@@ -157,39 +177,50 @@ def _resumed(option, size, background) -> StrokeSet | None:
     return StrokeSet(option.params, width=size[1], height=size[0], background=option.background)
 
 
-def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0, device="auto",
+def paint(image, style="oil", strokes: "int | str" = "auto", size: int = 512, seed: int = 0, device="auto",
           progress: bool = True, **options) -> Painting:
-    """Paint ``image`` with exactly ``strokes`` strokes in ``style``.
+    """Paint ``image`` in ``style``, with exactly ``strokes`` strokes (or as many as it needs).
 
     Args:
         image: a path, PIL image, array or ``(3, H, W)`` tensor in [0, 1]
             (anything :func:`strokes.load_image` reads).
         style: a style name or :class:`~strokes.style.Style`.
-        strokes: how many strokes the painting has.
+        strokes: how many strokes the painting has, or ``"auto"``: a count from the
+            canvas area and the image's detail (:mod:`strokes.painting.count`; about
+            500 at 512 px, twice that at twice the side), scaled by ``detail``.
         size: longest side of the painting in pixels (the aspect ratio is kept).
         seed: the same seed gives the same strokes (on a CPU).
         device: ``"auto"``, ``"cpu"``, ``"cuda"``, ...
         progress: show a progress bar (level, strokes placed, loss, time left).
         **options: see :class:`PaintOptions`.
 
-    Returns:
-        a :class:`Painting` whose ``strokes`` canvas is the painting's size.
-    """
-    from .images import load_image
-    from .registry import get_style, painting_style
+    Runs on one torch thread (``threads``) and gives the caller's setting back afterwards.
 
-    started = time.perf_counter()
+    Returns:
+        a :class:`Painting` whose ``strokes`` canvas is the painting's size; its
+        ``strokes.meta["painter"]`` records the settings it was painted with.
+    """
     unknown = sorted(set(options) - set(PaintOptions.__dataclass_fields__))
     if unknown:
         raise PaintError(f"paint() got unknown option(s) {', '.join(unknown)}; "
                          f"options are: {', '.join(PaintOptions.__dataclass_fields__)}")
     opts = PaintOptions(**options)
-    if not 1 <= int(strokes) <= MAX_STROKES:
-        raise PaintError(f"strokes: expected a number of strokes from 1 to {MAX_STROKES} (the most a strokes "
-                         f"file holds), got {strokes}")
-    strokes = int(strokes)
+    if not isinstance(opts.threads, int) or opts.threads < 1:
+        raise PaintError(f"threads: expected a positive whole number, got {opts.threads!r}")
+    with thread_policy("paint", opts.threads):
+        return _paint(image, style, strokes, size, seed, device, progress, opts)
+
+
+def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptions) -> Painting:
+    from .images import load_image
+    from .registry import get_style, painting_style
+
+    started = time.perf_counter()
     dev = _device(device)
-    style = painting_style(style, seed=seed) if isinstance(style, str) else get_style(style)
+    style_options = dict(opts.style_options or {})
+    if "seed" in style_options:
+        raise PaintError("style_options: give the seed as paint(seed=...), not as a style option")
+    style = painting_style(style, seed=seed, **style_options) if isinstance(style, str) else get_style(style)
 
     source = load_image(image, max_side=size)          # big pictures shrink while decoding
     H, W = canvas_size(source.shape[2], source.shape[1], size)
@@ -198,6 +229,11 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
         raise PaintError(f"{where}painted at size {size}, this image is {W}x{H} pixels; the painter needs at "
                          f"least {MIN_SIDE} pixels on each side (a larger size, or crop the image)")
     target = resize(source.to(dev), (H, W))
+    strokes = _stroke_count(strokes, source, (H, W), opts.detail)
+    if not 1 <= strokes <= MAX_STROKES:
+        raise PaintError(f"strokes: expected a number of strokes from 1 to {MAX_STROKES} (the most a strokes "
+                         f"file holds), got {strokes}")
+    limits = _width_limits(opts.min_width, opts.max_width, (H, W))
     background = _background(opts.background, target)
     done = _resumed(opts.resume, (H, W), background)
     if done is not None:
@@ -206,14 +242,18 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
             raise PaintError(f"resume: the file already has {len(done)} strokes, more than the {strokes} asked for")
     params = done.to_tensor(device=dev) if done is not None else torch.zeros(0, 15, device=dev)
     bg = torch.tensor(background, dtype=torch.float32, device=dev)
+    metadata = {"painter": {"strokes": strokes, "size": size, "seed": seed, "style": style.name,
+                            "style_options": {k: v for k, v in style.options().items() if k != "seed"},
+                            "detail": opts.detail, "min_width": opts.min_width, "max_width": opts.max_width,
+                            "flat": opts.flat, "opaque": opts.opaque}}
 
     def painting_so_far() -> Painting:
-        return Painting(StrokeSet(params, width=W, height=H, background=background), style,
+        return Painting(StrokeSet(params, width=W, height=H, background=background, meta=metadata), style,
                         time.perf_counter() - started)
 
-    levels = plan(strokes, (H, W), opts.max_batch)
+    levels = plan(strokes, (H, W), opts.max_batch, widths=limits)
     drawers = _optimizing_renderers(opts.renderer, style, dev, len(levels))
-    bar = _progress(progress, strokes, len(params))
+    bar = PaintProgress(progress, levels, opts.steps, strokes, len(params))
     try:
         current = None
         for level, first, count in batches(levels):
@@ -226,27 +266,49 @@ def paint(image, style="oil", strokes: int = 500, size: int = 512, seed: int = 0
                 work_target = resize(target, level.work)
                 canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params, drawer)
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
-            if bar is not None:
-                bar.set_description(f"level {level.index + 1}/{len(levels)}")
-            new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts,
-                                     np.random.default_rng([seed, first + skip]))
+            bar.start_batch(level, count)
+            new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts, limits,
+                                     np.random.default_rng([seed, first + skip]), bar.step)
             canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:
                 painting_so_far().strokes.save(opts.checkpoint)
-            if bar is not None:
-                bar.set_postfix(loss=f"{loss:.4f}")
-                bar.update(count)
+            bar.end_batch(len(params), loss)
             if opts.callback is not None:
                 opts.callback(painting_so_far())
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     assert len(params) == strokes, (len(params), strokes)
     return painting_so_far()
 
 
-def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
+def _stroke_count(strokes, source: torch.Tensor, size, detail) -> int:
+    if isinstance(strokes, str):
+        if strokes.strip().lower() != "auto":
+            raise PaintError(f"strokes: expected a positive number or 'auto', got {strokes!r}")
+        try:
+            return auto_strokes(source, size, detail)
+        except ValueError as exc:
+            raise PaintError(str(exc)) from None
+    if isinstance(strokes, bool) or not isinstance(strokes, (int, np.integer)) or int(strokes) < 1:
+        raise PaintError(f"strokes: expected a positive number of strokes or 'auto', got {strokes!r}")
+    return int(strokes)
+
+
+def _width_limits(low, high, size) -> tuple[float, float]:
+    """``min_width`` / ``max_width`` in pixels of the painting to fractions of its shorter side."""
+    short = min(size)
+    for name, v in (("min_width", low), ("max_width", high)):
+        if v is not None and not (isinstance(v, (int, float)) and v > 0 and math.isfinite(v)):
+            raise PaintError(f"{name}: expected a positive number of pixels, got {v!r}")
+    lo = 0.0 if low is None else low / short
+    hi = 1.0 if high is None else high / short
+    if lo > hi:
+        raise PaintError(f"min_width {low} px is more than max_width {high} px")
+    return lo, hi
+
+
+def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, rng, on_step=None):
     """Seed ``count`` strokes where ``canvas`` is most wrong and optimize them together."""
     h, w = canvas.shape[-2:]
     width_px = level.width * min(h, w)
@@ -255,11 +317,18 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, rng):
     # so a style's own texture (zero-mean noise around the right colour) does not count as error.
     error = blur(canvas - target, SEED_BLUR * width_px).abs().sum(0)
     places = pick_places(error, count, spacing=length_px, rng=rng)
-    init = initial_strokes(places, target, angles, width=width_px, length=length_px, opacity=0.98)
-    bounds = Bounds.around(init, (h, w), reach=REACH * length_px,
-                           width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
+    init = initial_strokes(places, target, angles, width=width_px, length=length_px,
+                           opacity=1.0 if opts.opaque else 0.98)
+    if opts.flat:
+        mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
+        init[:, COLOR_START], init[:, COLOR_END] = mean, mean
+    low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
+    high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
+    bounds = Bounds.around(init, (h, w), reach=REACH * length_px, width_low=low, width_high=high,
+                           flat=opts.flat, opaque=opts.opaque)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
-                          steps=opts.steps, lr=opts.lr, constrain=opts.constrain, extra_loss=opts.extra_loss)
+                          steps=opts.steps, lr=opts.lr, on_step=on_step, constrain=opts.constrain,
+                          extra_loss=opts.extra_loss)
 
 
 class NeuralDrawer:
@@ -287,8 +356,63 @@ def _optimizing_renderers(choice: str, style, device, levels: int) -> list:
     return [neural] * levels if choice == "neural" else [neural] * (levels - 1) + [style]
 
 
-def _progress(enabled: bool, total: int, initial: int):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-    return tqdm(total=total, initial=initial, unit="stroke", desc="painting", dynamic_ncols=True)
+class PaintProgress:
+    """The progress bar: it advances after every optimizer step, in units of estimated work.
+
+    Every batch is weighed by what a step of it costs (the working canvas plus
+    the strokes' windows, in pixels) times its steps, so the rate (and the time
+    left) stays steady from level to level; the time left is the work left over
+    the average rate so far. Shows level, strokes placed and the last loss.
+    """
+
+    def __init__(self, enabled: bool, levels, steps: int, total: int, initial: int):
+        self.bar = None
+        self.steps = max(1, steps)
+        if not enabled:
+            return
+        from tqdm.auto import tqdm
+        self.weights = {lv.index: self._weight(lv) for lv in levels}
+        self.levels = len(levels)
+        self.total = total
+        work = sum(self.weights[lv.index] * lv.count for lv in levels)
+        done = 0.0
+        left = initial
+        for lv in levels:
+            take = min(left, lv.count)
+            done += self.weights[lv.index] * take
+            left -= take
+        self.bar = tqdm(total=round(work), initial=round(done), desc="painting", smoothing=0, dynamic_ncols=True,
+                        bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix} [{elapsed}<{remaining}]")
+        self.per_step = 0.0
+        self.carry = done - round(done)
+        self.bar.set_postfix_str(f"{initial}/{total} strokes")
+
+    @staticmethod
+    def _weight(level) -> float:
+        """Estimated work of one stroke of ``level``: pixels touched per step, times the steps (up to a constant)."""
+        h, w = level.work
+        side = level.width * min(h, w) * (LENGTH * (1 + 2 * REACH) + 1.5)
+        return (h * w / level.batch + side * side)
+
+    def start_batch(self, level, count: int) -> None:
+        if self.bar is None:
+            return
+        self.per_step = self.weights[level.index] * count / self.steps
+        self.bar.set_description(f"level {level.index + 1}/{self.levels}")
+
+    def step(self, k: int) -> None:
+        if self.bar is None:
+            return
+        self.carry += self.per_step
+        whole = int(self.carry)
+        if whole:
+            self.bar.update(whole)
+            self.carry -= whole
+
+    def end_batch(self, placed: int, loss: float) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{placed}/{self.total} strokes, loss {loss:.4f}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -12,6 +12,7 @@ from .layout import OPACITY
 from .registry import get_style
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
+from .threads import with_thread_policy
 
 MAX_SIZE = 16384  # longest side; larger canvases are refused rather than exhausting memory
 
@@ -154,6 +155,7 @@ def to_image(t: torch.Tensor) -> Image.Image:
     return Image.fromarray(pixels.cpu().numpy(), "RGB")
 
 
+@with_thread_policy("draw")
 def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, device="cpu", **options) -> Image.Image:
     """Draw a StrokeSet in a style: a PIL image whose longest side is ``size``.
 

@@ -35,10 +35,12 @@ from .atomic import write_bytes
 from .strokeset import StrokeSet
 from .geometry import bezier, bezier_tangent
 from .layout import COLOR_END, COLOR_START, OPACITY, W0, W2
+from .threads import with_thread_policy
 
 PIECES = 24  # straight pieces of an outline side (the raster follows 16)
 
 
+@with_thread_policy("draw")
 def export_svg(stroke_set: StrokeSet, path, style=None, background: bool = True, size: int | None = None) -> Path:
     """Write ``stroke_set`` as an SVG file, atomically; returns the path.
 

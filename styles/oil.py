@@ -1,8 +1,11 @@
 """Oil: opaque paint pushed by a bristle brush.
 
 Everything is procedural, made from band-limited noise laid out in the
-stroke's own frame (distances along and across the centreline, in canvas
-units), so the texture travels with the stroke and looks the same at any size:
+stroke's own frame (distances along and across the centreline, measured in
+the stroke's own width), so the texture travels and scales with the stroke: a
+broad stroke has as many bristles across it as a narrow one, and a painting
+drawn at 2,048 px shows the same brush marks as at 512 px, only sharper (the
+finer octaves of the bristles come in as the pixels get smaller):
 
 * bristle streaks: noise stretched about 25 times along the stroke, so each
   bristle leaves a long groove; the streaks also mix the start and end colours
@@ -24,7 +27,9 @@ from strokes.noise import fractal_noise
 from strokes.style import Style
 from strokes.layout import OPACITY
 
-ALONG, ACROSS = 3.0, 80.0  # bristle noise cells per canvas unit along and across the stroke
+ACROSS = 5.0      # coarsest bristle noise cells across one stroke width (five octaves, each twice as fine)
+STRETCH = 25.0    # bristle cells are this many times longer along the stroke than across
+CLUMPS = 3.0      # clumps of bristles across one stroke width
 
 
 def tangent_normal(params: torch.Tensor, size, t: torch.Tensor) -> torch.Tensor:
@@ -54,7 +59,7 @@ class OilStyle(Style):
     reach = 1.2  # ragged edges: up to 5% (wobble) + 15% (bristle clumps) past the half width
     textured = True
 
-    def __init__(self, seed: int = 0, bristles: float = 0.15, impasto: float = 0.6,
+    def __init__(self, seed: int = 0, bristles: float = 0.3, impasto: float = 0.6,
                  dry: float = 0.6, light: float = 135.0):
         super().__init__(seed)
         self.bristles = float(bristles)
@@ -66,23 +71,27 @@ class OilStyle(Style):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         f = stroke_frame(params, size, window)
         u = f.unit
-        X, Y = f.along.detach() / u, f.across.detach() / u                 # canvas units, stroke frame
-        px = ACROSS / u                                                    # one pixel in noise cells
-        streak = fractal_noise(X * ALONG, Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.45)
+        # The stroke frame in stroke widths (its mean width), so the texture scales with the stroke.
+        width = (0.5 * (params[:, 6] + params[:, 7])).detach().clamp(min=1e-4).view(-1, 1, 1)
+        X, Y = f.along.detach() / (u * width), f.across.detach() / (u * width)
+        px = ACROSS / (u * width)                                          # one pixel in noise cells (S, 1, 1)
+        streak = fractal_noise(X * (ACROSS / STRETCH), Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.6)
         # Slope of the bristle relief across the stroke (per noise cell), one pixel's difference.
-        streak_next = fractal_noise(X * ALONG, (Y + 1 / u) * ACROSS, self.seed, octaves=5, pixel=px, gain=0.45)
+        step = 1 / (u * width)
+        streak_next = fractal_noise(X * (ACROSS / STRETCH), (Y + step) * ACROSS, self.seed, octaves=5, pixel=px,
+                                    gain=0.6)
         slope = (streak_next - streak) / px
-        wobble = fractal_noise(X * 30, Y * 30, self.seed + 1, octaves=2, pixel=30 / u)
+        wobble = fractal_noise(X * 1.5, Y * 1.5, self.seed + 1, octaves=2, pixel=1.5 / (u * width))
         # Clumps of bristles (coarser than single bristles): where the tail breaks up first.
-        clumps = fractal_noise(X * ALONG, Y * ACROSS / 3, self.seed + 2, octaves=1, pixel=ACROSS / 3 / u)
+        clumps = fractal_noise(X * 0.5, Y * CLUMPS, self.seed + 2, octaves=1, pixel=CLUMPS / (u * width))
 
         half = f.half_width
         r = (f.across / half.clamp(min=1e-6)).clamp(-1, 1)                # -1 .. 1 across the stroke
         # Body: ragged edges, and a tail that breaks into streaks as the paint runs out.
-        edge = half * (1 + 0.1 * (wobble - 0.5)) + 0.3 * (clumps - 0.5) * half.clamp(max=0.006 * u)
+        edge = half * (1 + 0.1 * (wobble - 0.5) + 0.12 * (clumps - 0.5))
         body = coverage(f.dist - edge)
         run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
-        soft = max(0.04, ACROSS / 3 / u)                                  # about a pixel: anti-aliased
+        soft = (CLUMPS / (u * width)).clamp(min=0.04)                     # about a pixel: anti-aliased
         paint = ((0.6 * clumps + 0.4 * streak - 0.9 * run_out) / soft + 0.5).clamp(0, 1)
         alpha = params[:, OPACITY].view(-1, 1, 1) * body * paint
 
@@ -90,7 +99,7 @@ class OilStyle(Style):
         t_mix = (f.t + 0.25 * (streak - 0.5)).clamp(0, 1)
         # Thin grooves where the bristle relief crosses its middle height.
         # They are fine lines: shown only where the pixels are small enough (band limit).
-        shown = min(max((u / ACROSS / 2 - 2) / 2, 0.0), 1.0)
+        shown = ((1 / (2 * px) - 2) / 2).clamp(0, 1)
         groove = shown * (1 - 5 * (streak - 0.5).abs()).clamp(min=0) ** 2
         color = lerp_color(params, t_mix) * (1 + self.bristles * (streak - 0.5 - 0.35 * groove))[:, None]
 

@@ -5,10 +5,11 @@ checkout by default): wall time (start-up included: each painting runs in a
 fresh subprocess), peak memory of that subprocess, PSNR and SSIM of the
 painting against the input resized to the painting's size. Then wall time
 and memory at 250 / 500 / 1,000 / 2,000 strokes on one image, to show how
-the cost grows with the stroke count.
-
-Reference (issue 4): fogleman's primitive, 500 rotated rectangles, 512 px:
-astronaut 21.15 dB / 0.631, chelsea 26.76 / 0.677, coffee 23.56 / 0.635.
+the cost grows with the stroke count. Last, the same painting made by the
+``strokes paint`` command and by a script calling :func:`strokes.paint`
+(torch imported first, its default threads), side by side: the library's
+thread policy should make them equally fast, with identical strokes.
+Against primitive, measured in the same run: ``python -m strokes.bench versus``.
 """
 from __future__ import annotations
 
@@ -22,9 +23,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-PRIMITIVE = {"astronaut": (21.15, 0.631), "chelsea": (26.76, 0.677), "coffee": (23.56, 0.635)}
-
 
 def default_images() -> Path:
     return Path(__file__).resolve().parents[2].parent / "shared" / "bench-images"
@@ -79,7 +77,7 @@ def paint_once(image: str, style: str, strokes: int, size: int, threads: int, ou
     from strokes.painter import paint, resize
 
     t = time.perf_counter()
-    painting = paint(image, style=style, strokes=strokes, size=size, progress=False)
+    painting = paint(image, style=style, strokes=strokes, size=size, progress=False, threads=threads)
     picture = np.asarray(painting.image, dtype=np.float64) / 255        # drawn by the reference rasterizer
     seconds = time.perf_counter() - t
     target = resize(load_image(image), picture.shape[:2]).permute(1, 2, 0).numpy().astype(np.float64)
@@ -127,6 +125,7 @@ def main(argv) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
     parser.add_argument("--save", type=Path, default=None, help="keep each painting in SAVE/<image>/")
     parser.add_argument("--quick", action="store_true", help="one image, fewer strokes, smaller canvas")
+    parser.add_argument("--api-vs-cli", action="store_true", help="only the API-against-CLI line")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -141,6 +140,9 @@ def main(argv) -> int:
     if not images:
         print(f"no images in {args.images}; pass --images DIR", file=sys.stderr)
         return 2
+    if args.api_vs_cli:
+        api_vs_cli(next((p for p in images if p.stem == args.scaling_image), images[0]), args.style, strokes, size)
+        return 0
     if args.quick:
         images = images[:1]
     else:                                    # and one picture of our own, never tuned on
@@ -153,16 +155,14 @@ def main(argv) -> int:
     torch.set_num_threads(args.threads)                  # so that machine() reports what the paintings use
     print(f"paint benchmark: style {args.style}, {strokes} strokes, {size} px, {args.threads} threads; {machine()}")
     print(f"load average before: {os.getloadavg()[0]:.1f} (wall times are only meaningful on an otherwise idle machine)")
-    print(f"{'image':<12} {'wall s':>7} {'cpu s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}   primitive (500 rect.)")
+    print(f"{'image':<12} {'wall s':>7} {'cpu s':>7} {'paint s':>8} {'peak MB':>8} {'PSNR':>7} {'SSIM':>6}")
     walls = []
     for image in images:
         out = str(args.save / image.stem) if args.save else None
         r = measure(image, args.style, strokes, size, args.threads, out)
         walls.append(r["wall_s"])
-        ref = PRIMITIVE.get(image.stem)
-        ref_text = f"{ref[0]:.2f} dB / {ref[1]:.3f}" if ref and strokes == 500 and size == 512 else ""
         print(f"{image.stem:<12} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {r['paint_s']:8.1f} {r['peak_mb']:8.0f} "
-              f"{r['psnr']:7.2f} {r['ssim']:6.3f}   {ref_text}", flush=True)
+              f"{r['psnr']:7.2f} {r['ssim']:6.3f}", flush=True)
     print(f"median wall time: {statistics.median(walls):.1f} s per image (start-up included); "
           f"load average now {os.getloadavg()[0]:.1f}")
 
@@ -173,4 +173,37 @@ def main(argv) -> int:
         r = measure(scaling, args.style, n, size, args.threads)
         print(f"{'':<{len('scaling on ') + len(scaling.stem) + 1}} {n:7d} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} "
               f"{100 * r['cpu_s'] / n:18.2f} {r['peak_mb']:8.0f}", flush=True)
+    api_vs_cli(scaling, args.style, strokes, size)
     return 0
+
+
+_SCRIPT = """import sys, torch, strokes
+strokes.paint(sys.argv[1], style=sys.argv[2], strokes=int(sys.argv[3]), size=int(sys.argv[4]),
+              progress=False).strokes.save(sys.argv[5])
+"""
+
+
+def _timed(cmd) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed:\n{done.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def api_vs_cli(image: Path, style: str, strokes: int, size: int) -> None:
+    """One line: the same painting through the CLI and through a script calling ``strokes.paint``."""
+    from strokes.files import load
+
+    tmp = Path(tempfile.mkdtemp(prefix="strokes-api-cli-"))
+    cli_wall, cli_cpu = _timed([sys.executable, "-m", "strokes", "paint", str(image), "-o", str(tmp / "cli"),
+                                "--style", style, "--strokes", str(strokes), "--size", str(size), "-q"])
+    api_wall, api_cpu = _timed([sys.executable, "-c", _SCRIPT, str(image), style, str(strokes), str(size),
+                                str(tmp / "api.json")])
+    same = load(tmp / "cli" / "strokes.json").params.tobytes() == load(tmp / "api.json").params.tobytes()
+    print(f"\nAPI vs CLI on {image.stem}, {strokes} strokes, {size} px: CLI {cli_wall:.1f} s wall / {cli_cpu:.1f} s CPU, "
+          f"strokes.paint() from a script {api_wall:.1f} s / {api_cpu:.1f} s (ratio {api_wall / cli_wall:.2f}); "
+          f"strokes {'identical' if same else 'DIFFERENT'}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import many_options
 
-HELP = "paint an image into N vector strokes (writes OUTDIR/painting.png and OUTDIR/strokes.json)"
+HELP = "paint an image into vector strokes (writes OUTDIR/painting.png and OUTDIR/strokes.json)"
 
 _NAMED = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0), "gray": (0.5, 0.5, 0.5), "grey": (0.5, 0.5, 0.5)}
 
@@ -16,7 +16,19 @@ def add_arguments(parser) -> None:
                         "a folder or glob paints every image into OUTDIR/<name>/, a video every frame")
     parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for painting.png and strokes.json")
     parser.add_argument("--style", default="oil", metavar="NAME", help="style to paint in (default: oil)")
-    parser.add_argument("--strokes", type=int, default=500, metavar="N", help="number of strokes (default: 500)")
+    parser.add_argument("--strokes", type=_count, default="auto", metavar="N",
+                        help="number of strokes, or auto (default): about 500 at 512 px for an average photo, "
+                             "growing with the square root of the canvas area and with the image's detail")
+    parser.add_argument("--detail", type=float, default=1.0, metavar="X",
+                        help="scale the automatic stroke count (default: 1.0; 2 = twice the strokes)")
+    parser.add_argument("--min-width", type=float, default=None, metavar="PX",
+                        help="narrowest stroke, in pixels of the painting (default: no limit)")
+    parser.add_argument("--max-width", type=float, default=None, metavar="PX",
+                        help="widest stroke, in pixels of the painting (default: no limit)")
+    parser.add_argument("--flat", action="store_true", help="one colour per stroke (no colour change along it)")
+    parser.add_argument("--opaque", action="store_true", help="every stroke at opacity 1")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a style option, repeatable, as in `strokes render`; `strokes styles --options` lists them")
     parser.add_argument("--size", type=int, default=512, metavar="PX",
                         help="longest side of the painting in pixels (default: 512); the aspect ratio is kept")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0); same seed, same strokes")
@@ -39,6 +51,15 @@ def add_arguments(parser) -> None:
     many_options.add_arguments(parser)
     from strokes.color.cli import add_paint_arguments
     add_paint_arguments(parser)
+
+
+def _count(text: str) -> "int | str":
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"--strokes {text!r}: expected a whole number or auto") from None
 
 
 def parse_color(text: str) -> "str | tuple[float, float, float]":
@@ -68,21 +89,25 @@ def _say(message: str) -> None:
 
 
 def run(args) -> int:
-    import torch
-
     from strokes.locking import folder_lock
     from strokes.painter import paint
 
+    from .render import style_options
+
     if args.threads < 1:
         raise ValueError(f"--threads {args.threads}: expected at least 1")
-    torch.set_num_threads(args.threads)
     out = Path(args.out)
     checkpoint = out / "strokes.json"
-    if args.strokes < 1:
-        raise ValueError(f"--strokes {args.strokes}: expected a positive number of strokes")
+    if args.strokes != "auto" and args.strokes < 1:
+        raise ValueError(f"--strokes {args.strokes}: expected a positive number of strokes or auto")
+    if not args.detail > 0:
+        raise ValueError(f"--detail {args.detail}: expected a positive number")
     if args.resume and not checkpoint.exists():
         raise ValueError(f"--resume: {checkpoint} does not exist; nothing to continue from")
-    options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer}
+    options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer,
+               "detail": args.detail, "min_width": args.min_width, "max_width": args.max_width,
+               "flat": args.flat, "opaque": args.opaque, "style_options": style_options(args),
+               "threads": args.threads}
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
     kind = many_options.wanted(args)

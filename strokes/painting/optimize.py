@@ -15,6 +15,7 @@ overlap the paint they should match a pull towards it).
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -23,7 +24,8 @@ from ..losses import pixel_loss, transport_loss
 from ..compositing import WindowLayout
 from ..geometry import paint_radius
 from ..rendering import draw
-from ..layout import P1, PAINT, WIDTHS
+from ..layout import COLOR_END, COLOR_START, OPACITY, P1, PAINT, WIDTHS
+from ..noise import plain_textures
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -39,21 +41,26 @@ class Bounds:
 
     low, high: ``(S, 2)`` (x, y) corners of the square each control point stays in.
     width_low, width_high: width range, fraction of the shorter side.
+    flat: one colour per stroke (the end colour is the start colour).
+    opaque: opacity 1.
     """
 
     low: torch.Tensor
     high: torch.Tensor
     width_low: float
     width_high: float
+    flat: bool = False
+    opaque: bool = False
 
     @classmethod
-    def around(cls, params: torch.Tensor, size, reach: float, width_low: float, width_high: float) -> "Bounds":
+    def around(cls, params: torch.Tensor, size, reach: float, width_low: float, width_high: float,
+               flat: bool = False, opaque: bool = False) -> "Bounds":
         """Squares of half side ``reach`` px around each stroke's middle control point, clipped to the canvas."""
         H, W = size
         scale = params.new_tensor([W, H])
         centre = params[:, P1] * scale
         return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
-                   width_low, width_high)
+                   width_low, width_high, flat, opaque)
 
     def windows(self, size, style_reach: float = 1.0, pad: int = 2):
         """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
@@ -73,7 +80,10 @@ class Bounds:
         s = torch.sigmoid(z)
         pts = [(self.low + (self.high - self.low) * s[:, 2 * k:2 * k + 2]) / scale for k in range(3)]
         widths = self.width_low + (self.width_high - self.width_low) * s[:, WIDTHS]
-        return torch.cat(pts + [widths, s[:, PAINT]], 1)
+        start = s[:, COLOR_START]
+        end = start if self.flat else s[:, COLOR_END]
+        opacity = torch.ones_like(s[:, OPACITY]).view(-1, 1) if self.opaque else s[:, OPACITY].reshape(-1, 1)
+        return torch.cat(pts + [widths, start, end, opacity], 1)
 
     def encode(self, params: torch.Tensor, size) -> torch.Tensor:
         """Inverse of :meth:`decode` (values outside the bounds are pulled in)."""
@@ -98,12 +108,17 @@ def batch_loss(params, canvas, target, style, background, ot_weight: float, layo
 
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
-                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15, constrain=None,
-                   extra_loss=None):
+                   background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15,
+                   plain: bool = True, on_step=None, constrain=None, extra_loss=None):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
 
-    ``constrain(strokes) -> strokes`` is applied to the decoded batch at every step and at the end;
-    ``extra_loss(painted canvas) -> scalar`` is added to the loss (see :class:`strokes.painter.PaintOptions`).
+    ``plain``: optimize against the strokes' plain shape and colour, without
+    the style's noise textures (:func:`strokes.noise.plain_textures`), which
+    carry no gradient and cost a third of a step; the caller lays the
+    texture once when it draws the finished batch. ``on_step(k)`` is called
+    after every step ``k`` (1 .. steps). ``constrain(strokes) -> strokes`` is applied to the decoded
+    batch at every step and at the end; ``extra_loss(painted canvas) -> scalar`` is added to the loss
+    (see :class:`strokes.painter.PaintOptions`).
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
@@ -113,11 +128,19 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
-    for _ in range(steps):
-        loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss)
-        grad, = torch.autograd.grad(loss, z)
-        adam.step(grad)
+    with plain_textures() if plain else _nothing():
+        for k in range(steps):
+            loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss)
+            grad, = torch.autograd.grad(loss, z)
+            adam.step(grad)
+            if on_step is not None:
+                on_step(k + 1)
     return decode(z.detach()), float(loss.detach())
+
+
+@contextmanager
+def _nothing():
+    yield
 
 
 class Adam:

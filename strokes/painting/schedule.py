@@ -26,6 +26,7 @@ MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this ther
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
 COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
+OVERLAP = 0.35            # a batch holds strokes covering about this share of the canvas (fewer overlaps)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ def level_count(strokes: int) -> int:
     return 1 if strokes < 8 else 2 if strokes < 40 else 3 if strokes < 150 else 4 if strokes < 1500 else 5
 
 
-def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Level]:
+def plan(strokes: int, size: tuple[int, int], max_batch: int = 100,
+         widths: tuple[float, float] = (0.0, 1.0)) -> list[Level]:
     """Levels for ``strokes`` strokes on a canvas of ``size`` ``(H, W)``; counts sum to ``strokes``.
+
+    ``widths``: the ``(narrowest, widest)`` a level's strokes may be, fractions of the shorter side.
 
     >>> [lv.count for lv in plan(500, (512, 512))]
     [54, 86, 138, 222]
@@ -62,8 +66,9 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100) -> list[Leve
     for k, (count, cover) in enumerate(zip(counts, coverage)):
         width = min(0.3, math.sqrt(cover * area / (LENGTH * count)))
         width = max(width, 2.0 / min(H, W))           # no stroke thinner than two output pixels
+        width = min(max(width, widths[0]), widths[1])
         footprint = LENGTH * width * width            # share of the canvas one stroke covers
-        batch = int(min(max_batch, max(4, 0.35 * area / footprint), count))
+        batch = int(min(max_batch, max(4, OVERLAP * area / footprint), count))
         aspect = max(H, W) / min(H, W)
         wanted = min(MAX_WORK, PIXELS_PER_WIDTH / width * aspect)
         long_side = min(max(H, W), round(max(MIN_WORK, wanted, MIN_PIXELS_PER_WIDTH / width * aspect)))
