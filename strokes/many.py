@@ -309,22 +309,30 @@ def _context(multiprocessing):
 
 
 def _run_processes(jobs, finished: Callable, painter: str, options: dict, workers: int) -> None:
+    calls = {i: (paint_files, (str(job[0]), painter, options)) for i, job in enumerate(jobs)}
+    in_worker_processes(calls, lambda i, result: finished(jobs[i], result), workers)
+
+
+def in_worker_processes(calls: dict, finished: Callable, workers: int) -> None:
+    """Run ``calls`` (``{key: (function, args)}``) on up to ``workers`` processes, one thread each;
+    ``finished(key, result)`` as each ends. A worker that dies gives ``{"error": ...}``; an
+    interrupt or an error in ``finished`` stops every worker at once."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    context = _context(multiprocessing)
-    pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(min(workers, len(calls)), mp_context=_context(multiprocessing),
+                               initializer=_quiet_worker)
     try:
-        pending = {pool.submit(paint_files, str(job[0]), painter, options): job for job in jobs}
+        pending = {pool.submit(function, *args): key for key, (function, args) in calls.items()}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                job = pending.pop(future)
+                key = pending.pop(future)
                 try:
                     result = future.result()
                 except Exception as exc:                 # the worker itself died (out of memory, ...)
                     result = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
-                finished(job, result)
+                finished(key, result)
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()

@@ -20,7 +20,6 @@ the video cross-fades from the chunk before to the new one, to hide the seam.
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -305,7 +304,6 @@ def paint_video(source, out, style="oil", strokes: int = 500, size: int = 512, s
             bar.close()
     video, params, background, chunk_of = _assemble(plan, results, T, H, W, int(strokes))
     files = _write(out, video, params, background, chunk_of, numbers, fps, formats)
-    own = [results[k]["seconds"][plan[k][1] - plan[k][0]:] for k in range(len(plan))]
     moved = [results[k]["moved"][plan[k][1] - plan[k][0]:] for k in range(len(plan))]
     later = np.concatenate([m[1:] if k == 0 else m for k, m in enumerate(moved)])
     total_painting = float(sum(results[k]["seconds"].sum() for k in range(len(plan))))
@@ -314,30 +312,8 @@ def paint_video(source, out, style="oil", strokes: int = 500, size: int = 512, s
 
 
 def _run_chunks(arguments, finished, workers: int) -> None:
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    import multiprocessing
-
-    from .many import _context, _quiet_worker
-
-    pool = ProcessPoolExecutor(min(workers, len(arguments)), mp_context=_context(multiprocessing),
-                               initializer=_quiet_worker)
-    try:
-        pending = {pool.submit(_chunk_work, *args): k for k, args in enumerate(arguments)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                k = pending.pop(future)
-                try:
-                    result = future.result()
-                except Exception as exc:
-                    result = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
-                finished(k, result)
-    except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    from .many import in_worker_processes
+    in_worker_processes({k: (_chunk_work, args) for k, args in enumerate(arguments)}, finished, workers)
 
 
 def _assemble(plan, results, T, H, W, S):

@@ -130,15 +130,18 @@ class Painting:
         canvas = bg.repeat(1, s.height, s.width)
         return draw(canvas, s.to_tensor(device=device), self.style).clamp_(0, 1)
 
+    PICTURE = "painting.png"   # the picture's file name in a saved folder
+
     def save(self, directory, npz: bool = False) -> Path:
-        """Write ``painting.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
+        """Write the picture (:attr:`PICTURE`) and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
         from .files import save
+        picture = self.image                      # drawn before anything is written: a failure leaves nothing
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         save(self.strokes, out / "strokes.json")
         if npz:
             save(self.strokes, out / "strokes.npz")
-        save_image(self.image, out / "painting.png")
+        save_image(picture, out / self.PICTURE)
         return out
 
     def __repr__(self) -> str:

@@ -105,17 +105,7 @@ class Drawing(Painting):
     ``.tensor()``), but :meth:`save` writes ``drawing.png``.
     """
 
-    def save(self, directory, npz: bool = False) -> Path:
-        """Write ``drawing.png`` and ``strokes.json`` (and ``strokes.npz``) into ``directory``, atomically."""
-        from .atomic import save_image
-        from .files import save
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        save(self.strokes, out / "strokes.json")
-        if npz:
-            save(self.strokes, out / "strokes.npz")
-        save_image(self.image, out / "drawing.png")
-        return out
+    PICTURE = "drawing.png"
 
     def __repr__(self) -> str:
         return f"Drawing({len(self.strokes)} lines, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"

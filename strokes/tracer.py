@@ -35,7 +35,6 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -89,11 +88,6 @@ class TracedDrawing(Drawing):
     def __init__(self, strokes: StrokeSet, style, seconds: float = 0.0, notes: Sequence[str] = ()):
         super().__init__(strokes, style, seconds)
         self.notes = list(notes)
-
-    def save(self, directory, npz: bool = False) -> Path:
-        """As :meth:`Drawing.save`, with the picture drawn before anything is written."""
-        _ = self.image
-        return super().save(directory, npz=npz)
 
     def __repr__(self) -> str:
         return f"TracedDrawing({len(self.strokes)} strokes, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"

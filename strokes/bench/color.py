@@ -35,7 +35,6 @@ def main(argv) -> int:
     from strokes.atomic import save_image
     from strokes.bench.common import machine, psnr
     from strokes.color.painting import colour_options
-    from strokes.color.coverage import coverage
     from strokes.color.lab import image_to_lab, lab_to_rgb, rgb_to_lab
     from strokes.color.recolor import recolor
     from strokes.color.transfer import sliced_distance

@@ -5,6 +5,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import time
 
 import numpy as np
@@ -19,6 +20,22 @@ def machine() -> str:
 def peak_memory_mb() -> float:
     """Peak resident memory of this process (and waited-for children are not counted), MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_timed(cmd: list[str], what: str, env=None) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``cmd`` in a child process: ``(finished process, wall seconds, CPU seconds of the child)``.
+
+    CPU time is user + system of all its threads, the honest figure next to wall time on a busy
+    machine. A child that fails raises ``RuntimeError`` naming ``what`` with the end of its stderr.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{done.stderr[-2000:]}")
+    return done, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def median_time(fn, repeat: int = 5, warmup: int = 1) -> float:

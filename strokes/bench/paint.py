@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from strokes.bench.common import run_timed
 
 def default_images() -> Path:
     return Path(__file__).resolve().parents[2].parent / "shared" / "bench-images"
@@ -96,15 +96,7 @@ def measure(image: Path, style: str, strokes: int, size: int, threads: int, out:
         cmd += ["--out", out]
     # The child sets its torch threads itself, as `strokes paint --threads` does; OMP_NUM_THREADS=1
     # in the environment made the same painting about 7% slower (measured, chelsea, 1 thread).
-    env = dict(os.environ)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode != 0:
-        raise RuntimeError(f"painting {image} failed:\n{done.stderr[-2000:]}")
+    done, wall, cpu = run_timed(cmd, f"painting {image}", env=dict(os.environ))
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = wall
     result["cpu_s"] = cpu       # all threads together; on a busy machine the honest figure next to wall time
@@ -184,14 +176,8 @@ strokes.paint(sys.argv[1], style=sys.argv[2], strokes=int(sys.argv[3]), size=int
 
 
 def _timed(cmd) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:4])} ... failed:\n{done.stderr[-2000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    _, wall, cpu = run_timed(cmd, f"{' '.join(cmd[:4])} ...")
+    return wall, cpu
 
 
 def api_vs_cli(image: Path, style: str, strokes: int, size: int) -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from strokes.bench.common import run_timed
 
 
 def one(image: str, lines: int, size: int, threads: int, ariel: float | None, save: str | None,
@@ -84,16 +84,10 @@ def measure(image: Path, lines: int, size: int, threads: int, ariel: float | Non
         cmd += ["--ariel", f"{ariel:.3f}"]
     if save:
         cmd += ["--save", save]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"drawing {image} failed:\n{done.stderr[-2000:]}")
+    done, wall, cpu = run_timed(cmd, f"drawing {image}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall_s"] = wall - result["score_s"]          # start-up and drawing, not the scoring
-    result["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["cpu_s"] = cpu
     return result
 
 

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from .common import run_timed
 from .paint import default_images, measure
 
 UNSEEN = ("rocket", "motorcycle_left")   # scikit-image data photos, not in the repository
@@ -31,14 +29,8 @@ UNSEEN = ("rocket", "motorcycle_left")   # scikit-image data photos, not in the 
 def run_primitive(binary: str, image: Path, count: int, size: int, out: Path) -> dict:
     """Run primitive once; wall and CPU seconds of its process."""
     cmd = [binary, "-i", str(image), "-o", str(out), "-n", str(count), "-m", "5", "-r", "256", "-s", str(size)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"primitive failed on {image}:\n{done.stderr[-2000:]}")
-    return {"wall_s": wall, "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
+    _, wall, cpu = run_timed(cmd, f"primitive on {image}")
+    return {"wall_s": wall, "cpu_s": cpu}
 
 
 def score(picture_path: Path, image: Path) -> tuple[float, float]:

@@ -63,12 +63,13 @@ def test_a_clip_is_painted_into_a_video_and_every_frames_strokes(tmp_path):
 
 
 @pytest.mark.slow
-def test_chunks_start_fresh_and_cross_fade_over_their_overlap(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunks_start_fresh_and_cross_fade_over_their_overlap(tmp_path, workers):
     clip = synthetic_clip(5, 16, 24)
     src = tmp_path / "clip.gif"
     write_clip(src, clip, fps=8)
     result = paint_video(src, tmp_path / "out", size=24, chunk=3, overlap=1, formats=("gif",), progress=False,
-                         **OPTIONS)
+                         workers=workers, **OPTIONS)
     data = load_video_strokes(tmp_path / "out" / "strokes.npz")
     assert result.chunks == 2 and data["chunk"].tolist() == [0, 0, 0, 1, 1]
     alone = paint_chunk(clip[2:], **OPTIONS)             # the second chunk: frames 2-4, the first of them a fade
