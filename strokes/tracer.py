@@ -47,7 +47,6 @@ from .strokeset import StrokeSet
 
 MAX_SIDE = 4096          # longest side traced; larger images are traced at this size
 DEFAULT_STYLE = "pen"
-FALLBACK_STYLE = "marker"   # drawn with while no "pen" style is installed
 
 __all__ = ["trace", "TracedDrawing", "TraceOptions", "TraceError", "TraceWarning"]
 
@@ -91,12 +90,6 @@ class TracedDrawing(Drawing):
 
     def __repr__(self) -> str:
         return f"TracedDrawing({len(self.strokes)} strokes, {self.strokes.width}x{self.strokes.height}, style {self.style.name!r})"
-
-
-def default_style() -> str:
-    """``"pen"`` where that style is installed, else :data:`FALLBACK_STYLE`."""
-    from .registry import list_styles
-    return DEFAULT_STYLE if DEFAULT_STYLE in list_styles() else FALLBACK_STYLE
 
 
 def _options(options: dict) -> TraceOptions:
@@ -152,8 +145,6 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
     if size is not None and not 16 <= int(size) <= MAX_SIDE:
         raise TraceError(f"size: expected a longest side of 16 to {MAX_SIDE} pixels, got {size}")
     opts = _options(options)
-    if style == DEFAULT_STYLE:
-        style = default_style()
     drawer = get_style(style, seed=seed) if isinstance(style, str) else get_style(style)
 
     source = load_image(image, max_pixels=int(opts.max_pixels))

@@ -4,7 +4,7 @@ The strokes found from the skeleton sit on the centrelines already; what
 they lack is the width the ink really has and the last pixel of position
 that a wobbly or blobby line hides. :func:`refine` draws them with the
 differentiable rasterizer of the chosen style, each in its own window
-(:mod:`strokes.painting.windows`, as the painter does), and moves their
+(:func:`strokes.rendering.draw` with per-stroke windows, as the painter does), and moves their
 control points (at most ``reach`` pixels) and widths (within a factor of
 two) to match the blurred ink under pixel plus optimal-transport loss
 (:mod:`strokes.losses`). Colours and opacity stay those of the ink.

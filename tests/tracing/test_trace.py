@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from strokes import load, render
 from strokes.images import ImageError
-from strokes.tracer import Drawing, TraceError, TraceWarning, default_style, trace
+from strokes.tracer import Drawing, TraceError, TraceWarning, trace
 from strokes.tracing.synthetic import centreline_scores, rough_sketch, stroke_lines
 
 
@@ -30,7 +30,7 @@ class TestRoughSketch:
         assert len(traced.strokes) <= 1.5 * len(sketch.strokes)
 
     def test_result_is_a_drawing_of_valid_strokes(self, traced):
-        assert isinstance(traced, Drawing) and traced.style.name == default_style()
+        assert isinstance(traced, Drawing) and traced.style.name == "pen"
         p = traced.strokes.params
         assert p.shape[1] == 15 and (p >= 0).all() and (p <= 1).all()
         assert traced.strokes.size == (240, 320) and traced.notes == []
