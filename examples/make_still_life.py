@@ -179,6 +179,7 @@ def make() -> dict:
     add((790, 468), (815, 460), (840, 466), (8, 5), [1.0, 0.97, 0.75], [1.0, 0.95, 0.7], 0.9)
     return {"format": "strokes", "version": 1,
             "canvas": {"width": W, "height": H, "background": BACKGROUND},
+            "meta": {"kind": "painting"},         # drawn in each style's painting look
             "strokes": strokes}
 
 

@@ -21,7 +21,7 @@ import torch
 from PIL import Image
 
 from .atomic import atomic_path
-from .registry import get_style
+from .registry import style_for
 from .rendering import canvas_size, draw_stages, to_image
 from .strokeset import StrokeSet
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
@@ -84,7 +84,7 @@ def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed:
         raise ValueError(f"expected non-decreasing stroke counts within 0..{len(stroke_set)}, got {counts[:8]}...")
     if isinstance(style, str):
         options["seed"] = seed
-    style = get_style(style, **options)
+    style = style_for(stroke_set, style, **options)
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     return _draw(stroke_set, counts, style, (H, W), device)
 

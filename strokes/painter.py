@@ -245,7 +245,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
             raise PaintError(f"resume: the file already has {len(done)} strokes, more than the {strokes} asked for")
     params = done.to_tensor(device=dev) if done is not None else torch.zeros(0, 15, device=dev)
     bg = torch.tensor(background, dtype=torch.float32, device=dev)
-    metadata = {"painter": {"strokes": strokes, "size": size, "seed": seed, "style": style.name,
+    metadata = {"kind": "painting", "painter": {"strokes": strokes, "size": size, "seed": seed, "style": style.name,
                             "style_options": {k: v for k, v in style.options().items() if k != "seed"},
                             "detail": opts.detail, "min_width": opts.min_width, "max_width": opts.max_width,
                             "flat": opts.flat, "opaque": opts.opaque}}

@@ -100,6 +100,20 @@ def painting_style(name: "str | Style", **options) -> Style:
     return get_style(name, **{**style_class(name).paint_options, **options})
 
 
+def style_for(stroke_set, name: "str | Style", **options) -> Style:
+    """The style to draw stored strokes in, by what they are (their ``meta["kind"]``).
+
+    A painting (``"painting"``: what ``strokes paint`` writes) is drawn in the
+    look the style paints in, its ``paint_options`` (pencil: coloured
+    hatching, which shades broad strokes); a drawing (``"drawing"``: ``strokes
+    sketch`` and ``strokes trace``) or strokes of no stated kind in the style's
+    own defaults (pencil: graphite lines). Options given win either way.
+    """
+    if isinstance(name, str) and stroke_set.meta.get("kind") == "painting":
+        return painting_style(name, **options)
+    return get_style(name, **options)
+
+
 def get_style(name: "str | Style", **options) -> Style:
     """A style instance by name, with options as keyword arguments.
 

@@ -9,7 +9,7 @@ from PIL import Image
 from .compositing import WindowLayout, lay_windows
 from .geometry import check_params, stroke_boxes
 from .layout import OPACITY
-from .registry import get_style
+from .registry import style_for
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
 from .threads import with_thread_policy
@@ -54,6 +54,7 @@ def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torc
         (:mod:`strokes.tiles`), so time follows the painted area and memory
         stays flat whatever the canvas size or stroke count.
 
+    >>> from strokes.registry import get_style
     >>> p = torch.tensor([[.1, .5, .5, .5, .9, .5, .3, .3, 1, 0, 0, 1, 0, 0, 1]])
     >>> draw(torch.ones(3, 8, 8), p, get_style("tape"))[:, 4, 4].tolist()
     [1.0, 0.0, 0.0]
@@ -138,7 +139,7 @@ def layers(params: torch.Tensor, style, size) -> tuple[torch.Tensor, torch.Tenso
 
 def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="cpu", **options) -> torch.Tensor:
     """The painting as a ``(3, H, W)`` float tensor in [0, 1]; longest side ``size``."""
-    style = get_style(style, **options)
+    style = style_for(stroke_set, style, **options)
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
     params = stroke_set.to_tensor(device=device)

@@ -225,7 +225,7 @@ def sketch(image, lines: int = 800, size: int = 512, style="pencil", target: str
         got = Lines.cat(drawn) if drawn else Lines(torch.zeros(0, 4), torch.zeros(0, 2), torch.zeros(0), torch.zeros(0))
         colors = _colors(photo, got) if color else None
         params = lines_to_strokes(got, (H, W), colors)
-        return Drawing(StrokeSet(params, width=W, height=H, background=PAPER), style, time.perf_counter() - started)
+        return Drawing(StrokeSet(params, width=W, height=H, background=PAPER, meta={"kind": "drawing"}), style, time.perf_counter() - started)
 
     have = len(done) if done is not None else 0
     bar = _progress(progress, lines, have)

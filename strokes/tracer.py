@@ -158,7 +158,7 @@ def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DE
         params = _keep_joins(params, _refine(params, page, paper, drawer, background, opts), (H, W))
     for note in notes:
         warnings.warn(note, TraceWarning, stacklevel=2)
-    strokes = StrokeSet(params, width=W, height=H, background=background)
+    strokes = StrokeSet(params, width=W, height=H, background=background, meta={"kind": "drawing"})
     drawing = TracedDrawing(strokes, drawer, time.perf_counter() - started, notes)
     if progress:
         print(f"traced {len(strokes)} strokes ({W}x{H}, {drawing.seconds:.1f} s)", file=sys.stderr)

@@ -248,3 +248,16 @@ def test_a_plugin_without_a_window_argument_is_drawn_whole_and_cropped(recwarn):
     assert alpha.shape == (2, 1, 12, 12) and float(alpha[0, 0, :3].abs().max()) == 0.0
     assert float(alpha[1, 0, :, 5:].abs().max()) == 0.0
     assert get_style(Simple()).name == "simple-test"
+
+
+def test_a_painting_is_drawn_in_the_look_the_style_paints_in():
+    """Pencil draws a painting's broad strokes as hatching, a drawing's lines as graphite."""
+    from strokes.registry import style_for
+    import numpy as np
+    rows = np.array([[.1, .5, .5, .5, .9, .5, .2, .2, .8, .2, .1, .8, .2, .1, 1.]], dtype=np.float32)
+    painting, drawing = (StrokeSet(rows, 64, 64, meta={"kind": kind}) for kind in ("painting", "drawing"))
+    assert style_for(painting, "pencil").look == "hatching"
+    assert style_for(drawing, "pencil").look == "graphite"
+    assert style_for(StrokeSet(rows, 64, 64), "pencil").look == "graphite"
+    assert style_for(painting, "pencil", look="graphite").look == "graphite"      # the user's option wins
+    assert render(painting, "pencil", size=64).tobytes() != render(drawing, "pencil", size=64).tobytes()
