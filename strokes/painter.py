@@ -32,7 +32,7 @@ from .errors import PaintError
 from .files import MAX_STROKES
 from .layout import COLOR_END, COLOR_START
 from .painting.count import auto_strokes
-from .painting.optimize import Bounds, optimize_batch
+from .painting.optimize import BEND, Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .rendering import canvas_size, draw, to_image
@@ -60,6 +60,8 @@ class PaintOptions:
     style_options: options of the style (``{"bristles": 0.3}``), as ``render`` takes them.
     background: bare-canvas colour, RGB in [0, 1], or ``"auto"`` (the image's mean colour).
     ot_weight: weight of the optimal-transport loss next to the pixel loss.
+    bend: how strongly strokes are kept straight where the picture does not ask for a curve
+        (0: free to curl; see :func:`strokes.painting.optimize.bending`).
     steps: optimizer steps per batch.
     lr: Adam learning rate (on the unconstrained parameters).
     max_batch: most strokes optimized together.
@@ -89,6 +91,7 @@ class PaintOptions:
     style_options: "dict | None" = None
     background: "str | Sequence[float]" = "auto"
     ot_weight: float = 0.1
+    bend: float = BEND
     steps: int = 40
     lr: float = 0.25
     max_batch: int = 100
@@ -331,7 +334,7 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, 
                            flat=opts.flat, opaque=opts.opaque)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,
                           steps=opts.steps, lr=opts.lr, on_step=on_step, constrain=opts.constrain,
-                          extra_loss=opts.extra_loss)
+                          extra_loss=opts.extra_loss, bend=opts.bend)
 
 
 class NeuralDrawer:

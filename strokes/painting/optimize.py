@@ -10,7 +10,9 @@ what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
 :func:`strokes.losses.transport_loss` (which gives strokes that do not yet
-overlap the paint they should match a pull towards it).
+overlap the paint they should match a pull towards it), plus ``bend`` times
+:func:`bending`, which keeps strokes straight where the picture does not ask
+for a curve.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from ..losses import pixel_loss, transport_loss
 from ..compositing import WindowLayout
 from ..geometry import paint_radius
 from ..rendering import draw
-from ..layout import COLOR_END, COLOR_START, OPACITY, P1, PAINT, WIDTHS
+from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
 from ..noise import plain_textures
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
@@ -95,11 +97,38 @@ class Bounds:
         return torch.cat(pts + [widths, _logit(params[:, PAINT])], 1)
 
 
+# Weight of :func:`bending` next to the pixel loss. Where the picture is flat the pixel
+# loss has next to no gradient, and Adam's steps, scaled to the gradient's size,
+# curl strokes into concentric arcs; this keeps them straight there unless the
+# picture asks for a curve (the comparison is in docs/benchmarks.md, bench paint).
+BEND = 0.03
+
+
+def bending(params: torch.Tensor, size) -> torch.Tensor:
+    """How much the strokes bend, weighed by the canvas share each covers.
+
+    A stroke's bend is the squared offset of its middle control point from
+    its chord's middle over the chord's squared length (0 when straight); it
+    is weighed by the stroke's footprint (width times chord over the canvas
+    area, held fixed), as the pixel loss weighs the stroke's paint, so the
+    balance between the two is the same at any stroke count or canvas size.
+    """
+    H, W = size
+    scale = params.new_tensor([W, H])
+    p0, p1, p2 = (params[:, k] * scale for k in (P0, P1, P2))
+    off = p1 - 0.5 * (p0 + p2)
+    chord = ((p2 - p0) ** 2).sum(1)
+    footprint = (chord.sqrt() * params[:, WIDTHS].mean(1) * min(H, W) / (H * W)).detach()
+    return (footprint * (off * off).sum(1) / (chord + 1.0)).sum()
+
+
 def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout,
-               extra_loss=None):
+               extra_loss=None, bend: float = BEND):
     """Loss of the canvas with the batch laid on it (plus ``extra_loss(painted)``); also returns the painted canvas."""
     painted = draw(canvas, params, style, window=layout)
     loss = pixel_loss(painted, target)
+    if bend > 0:
+        loss = loss + bend * bending(params, canvas.shape[-2:])
     if ot_weight > 0:
         loss = loss + ot_weight * transport_loss(painted, target, background)
     if extra_loss is not None:
@@ -109,7 +138,7 @@ def batch_loss(params, canvas, target, style, background, ot_weight: float, layo
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
                    background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15,
-                   plain: bool = True, on_step=None, constrain=None, extra_loss=None):
+                   plain: bool = True, on_step=None, constrain=None, extra_loss=None, bend: float = BEND):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
 
     ``plain``: optimize against the strokes' plain shape and colour, without
@@ -130,7 +159,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
     with plain_textures() if plain else _nothing():
         for k in range(steps):
-            loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss)
+            loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss, bend)
             grad, = torch.autograd.grad(loss, z)
             adam.step(grad)
             if on_step is not None:
