@@ -5,14 +5,19 @@ of many random candidates, then nudge it by gradient descent, under a loss
 made blurry enough to have a gradient. What is ours, and what makes it fast:
 
 * the aim is a line-drawing filter of the photo (:mod:`strokes.targets`,
-  Sketchify's dodge by default), held as darkness;
-* lines are placed a batch at a time where the drawing is most too light,
-  along the local edge direction, each the best of ``tries`` candidates
-  scored in closed form from the residual (:mod:`strokes.sketching.placing`);
+  Sketchify's dodge by default), held as darkness, its dark areas turned
+  into their outline and a few parallel hatching lines
+  (:mod:`strokes.sketching.shading`), as a draughtsman shades;
+* lines are placed a batch at a time on the edge pixels where the drawing is
+  most too light (less often in texture, where the target has no clear
+  direction), along the local edge direction, each the best of ``tries``
+  candidates scored in closed form from the residual and stopped where its
+  edge ends (:mod:`strokes.sketching.placing`);
 * a batch is optimized together (ends, a slight bend, width, intensity) with a
   differentiable line rasterizer in per-line windows
   (:mod:`strokes.sketching.lines`) under a squared error on a Gaussian
-  pyramid plus an optimal-transport term (:mod:`strokes.sketching.loss`);
+  pyramid plus an optimal-transport term (:mod:`strokes.sketching.loss`),
+  and keeps the length it was placed with;
 * long lines first, shorter ones later (contours, then detail and shading).
 
 Every batch costs the same, so time grows linearly with the line count. Lines

@@ -1,14 +1,17 @@
 """Where the next lines go: many random candidates where the drawing is most wrong, the best kept.
 
 ARIEL draws one line at a time, each the best of 100-200 random lines. Here a
-whole batch is chosen at once: ``count`` slots are drawn where the drawing is
-most too light (the residual ``target - drawing``, both darkness), each slot
-gets ``tries`` candidate lines running along the local edge direction (with
-some scatter in angle, position and length), and each candidate is scored in
-closed form from the residual along its centreline: laying darkness ``i`` on
-a pixel whose residual is ``r`` lowers the squared error by ``2 i r - i^2``,
-so the score is ``length * mean(2 r - i)``. Scoring a candidate reads a few
-samples of the residual; no candidate is ever rasterized.
+whole batch is chosen at once: slots are drawn on the pixels where the
+drawing is most too light (the residual ``target - drawing``, both
+darkness), a few more than the batch needs; each slot gets ``tries``
+candidate lines running along the local edge direction (with some scatter in
+angle and position), and each candidate is scored in closed form from the
+residual along its centreline: laying darkness ``i`` on a pixel whose
+residual is ``r`` lowers the squared error by ``2 i r - i^2``, so a line's
+score is the sum of ``2 r - i`` along it. Each half of a candidate stops
+where that sum, from the centre out, is largest: the line ends where its
+edge ends. Scoring a candidate reads a few samples of the residual; no
+candidate is ever rasterized. The best-scoring slots make the batch.
 """
 from __future__ import annotations
 
