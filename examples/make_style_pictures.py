@@ -6,6 +6,11 @@ writes, into ``docs/img`` by default, ``style-<name>.png`` (longest side
 ``SIZE``, 1024 by default), ``style-<name>-detail.png`` (a 320 x 240 crop at
 full resolution, where the texture shows), ``style-pencil-monochrome.png`` and
 ``styles-side-by-side.png`` (all five, small). Deterministic: seed 0.
+
+The still life is a painting, so pencil draws it in its painting look
+(``look="hatching"``, in colour, as ``strokes paint --style pencil`` does);
+``pen`` is a line-drawing style and is left out (docs/styles.md shows it, and
+pencil's graphite look, on a drawing made by ``strokes sketch``).
 """
 from __future__ import annotations
 
@@ -30,15 +35,17 @@ def main(argv) -> int:
     os.makedirs(out, exist_ok=True)
     still_life = strokes.load(EXAMPLE)
     small = []
-    jobs = [(name, {}) for name in BUILTIN_STYLES] + [("pencil", {"monochrome": True})]
-    for name, options in jobs:
+    painting = {"pencil": {"look": "hatching", "monochrome": False}}
+    jobs = [(name, painting.get(name, {}), "") for name in BUILTIN_STYLES if name != "pen"]
+    jobs.append(("pencil", {"look": "hatching", "monochrome": True}, "-monochrome"))
+    for name, options, suffix in jobs:
         start = time.perf_counter()
         picture = strokes.render(still_life, name, size=size, seed=0, **options)
-        tag = name + ("-monochrome" if options else "")
+        tag = name + suffix
         save_image(picture, os.path.join(out, f"style-{tag}.png"), optimize=True)
         scale = size / 1024
         box = tuple(round(v * scale) for v in DETAIL)
-        if not options:
+        if not suffix:
             save_image(picture.crop(box), os.path.join(out, f"style-{tag}-detail.png"), optimize=True)
             small.append(picture.resize((picture.width // 3, picture.height // 3), Image.LANCZOS))
         print(f"{tag}: {picture.width}x{picture.height} in {time.perf_counter() - start:.1f} s")

@@ -5,14 +5,19 @@ of many random candidates, then nudge it by gradient descent, under a loss
 made blurry enough to have a gradient. What is ours, and what makes it fast:
 
 * the aim is a line-drawing filter of the photo (:mod:`strokes.targets`,
-  Sketchify's dodge by default), held as darkness;
-* lines are placed a batch at a time where the drawing is most too light,
-  along the local edge direction, each the best of ``tries`` candidates
-  scored in closed form from the residual (:mod:`strokes.sketching.placing`);
+  Sketchify's dodge by default), held as darkness, its dark areas turned
+  into their outline and a few parallel hatching lines
+  (:mod:`strokes.sketching.shading`), as a draughtsman shades;
+* lines are placed a batch at a time on the edge pixels where the drawing is
+  most too light (less often in texture, where the target has no clear
+  direction), along the local edge direction, each the best of ``tries``
+  candidates scored in closed form from the residual and stopped where its
+  edge ends (:mod:`strokes.sketching.placing`);
 * a batch is optimized together (ends, a slight bend, width, intensity) with a
   differentiable line rasterizer in per-line windows
   (:mod:`strokes.sketching.lines`) under a squared error on a Gaussian
-  pyramid plus an optimal-transport term (:mod:`strokes.sketching.loss`);
+  pyramid plus an optimal-transport term (:mod:`strokes.sketching.loss`),
+  and keeps the length it was placed with;
 * long lines first, shorter ones later (contours, then detail and shading).
 
 Every batch costs the same, so time grows linearly with the line count. Lines
@@ -40,6 +45,7 @@ from .rendering import canvas_size
 from .sketching.lines import draw_lines
 from .sketching.optimize import LineBounds, Lines, optimize_lines
 from .sketching.placing import best_lines, edge_direction, pick_slots
+from .sketching.shading import shaded_target
 from .strokeset import StrokeSet
 
 MAX_LINES = 100_000
@@ -72,6 +78,15 @@ class SketchOptions:
     contrast: the target's darkness is scaled so this quantile of the inked pixels is full black.
     darkest: the target's darkness is capped here (a drawing shades its darkest areas,
         it does not fill them in), which leaves more lines for the contours.
+    fill: dark areas wider than about twice this share of the longest side are shaded
+        with parallel hatching instead of being filled in (0: filled in, as the target has them).
+    hatch_spacing: distance between those hatching lines, share of the longest side.
+    spare: this many times more slots than lines are tried in a batch, the best kept
+        (fewer lines wasted on the paper's specks).
+    score_ink: the darkness a candidate line is scored with: a line runs on over pixels
+        whose missing darkness is more than half of it (lower: longer lines over fainter edges).
+    texture: where the target has no clear direction (texture, noise: its coherence is
+        below 1), lines are placed less often, as ``max(coherence, texture)`` squared; 1: as often.
     target_options: keyword arguments of the target filter (e.g. ``{"blur": 6}`` for dodge).
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
     resume: lines already drawn (a StrokeSet or strokes file) to continue from.
@@ -92,6 +107,11 @@ class SketchOptions:
     ot_weight: float = 0.02
     contrast: float = 0.98
     darkest: float = 0.6
+    fill: float = 0.004
+    hatch_spacing: float = 0.014
+    spare: float = 1.5
+    score_ink: float = 0.5
+    texture: float = 0.2
     target_options: dict | None = None
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
@@ -212,14 +232,17 @@ def sketch(image, lines: int = 800, size: int = 512, style="pencil", target: str
     if float(goal.max()) < 0.05:
         raise SketchError(f"target {target!r} of this image is blank paper (a flat image has no edges): "
                           f"nothing to draw; try --target image")
+    longest = max(H, W)
+    fill = max(1, round(opts.fill * longest)) if opts.fill > 0 else 0
+    goal = shaded_target(goal, fill, max(4.0, opts.hatch_spacing * longest))
     done = _resumed(opts.resume, (H, W), lines)
     paper = torch.zeros(H, W)
     drawn = [done] if done is not None else []
     if done is not None and len(done):
         paper = draw_lines(paper, done.ends, done.mid, done.width, done.intensity)
-    angle = edge_direction(goal, sigma=2.0)
+    angle, clear = edge_direction(goal, sigma=2.0)
+    focus = clear.clamp(min=opts.texture) ** 2                # texture (no clear direction) draws fewer lines
     bounds_width = (opts.min_width, opts.max_width)
-    longest = max(H, W)
 
     def drawing_so_far() -> Drawing:
         got = Lines.cat(drawn) if drawn else Lines(torch.zeros(0, 4), torch.zeros(0, 2), torch.zeros(0), torch.zeros(0))
@@ -238,9 +261,11 @@ def sketch(image, lines: int = 800, size: int = 512, style="pencil", target: str
             count -= skip
             gen = torch.Generator().manual_seed(seed * 1_000_003 + k)
             residual = goal - paper
-            slots = pick_slots(residual, count, cell=max(2, int(length / 3)), generator=gen)
+            slots = pick_slots(residual * focus, math.ceil(count * opts.spare), cell=max(2, int(length / 3)), generator=gen)
             intensity = 0.8
-            ends, _ = best_lines(residual, angle, slots, length, opts.tries, intensity, gen)
+            ends, score = best_lines(residual, angle, slots, length, opts.tries, opts.score_ink, gen)
+            ix, iy = slots[:, 0].long().clamp(0, W - 1), slots[:, 1].long().clamp(0, H - 1)
+            ends = ends[(score * focus[iy, ix]).topk(count).indices.sort().values]
             mid = 0.5 * (ends[:, 0:2] + ends[:, 2:4])
             start = Lines(ends, mid, torch.full((count,), 0.5 * sum(bounds_width)), torch.full((count,), intensity))
             bounds = LineBounds(opts.reach * length, *bounds_width, opts.min_intensity)
@@ -274,6 +299,14 @@ def _check(lines, size, target, opts: SketchOptions, kinds) -> None:
     if not 0 < opts.min_width <= opts.max_width <= 64:
         raise SketchError(f"min_width, max_width: expected 0 < min_width <= max_width <= 64 pixels, "
                           f"got {opts.min_width} and {opts.max_width}")
+    if not 0 <= opts.fill <= 0.1:
+        raise SketchError(f"fill: expected a share of the longest side in [0, 0.1], got {opts.fill}")
+    if not 0 < opts.hatch_spacing <= 0.5:
+        raise SketchError(f"hatch_spacing: expected a share of the longest side in (0, 0.5], got {opts.hatch_spacing}")
+    if not 0 < opts.texture <= 1:
+        raise SketchError(f"texture: expected a number in (0, 1], got {opts.texture}")
+    if not 1 <= opts.spare <= 8:
+        raise SketchError(f"spare: expected a number from 1 to 8, got {opts.spare}")
     if not 0 < opts.darkest <= 1:
         raise SketchError(f"darkest: expected a number in (0, 1], got {opts.darkest}")
     if not 0 < opts.min_intensity <= 1:

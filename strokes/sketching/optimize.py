@@ -5,7 +5,8 @@ bend its middle sideways by up to ``BEND`` of its length, and choose its
 width in ``[min_width, max_width]`` pixels and its intensity in
 ``[min_intensity, 1]``. The optimizer works on unconstrained numbers mapped
 through ``tanh``/``sigmoid`` into those ranges, so every line stays valid and
-inside its window (:mod:`.lines`), which is fixed for the batch.
+inside its window (:mod:`.lines`), which is fixed for the batch. In the end
+each line gets back the length it was placed with (:func:`_placed_length`).
 """
 from __future__ import annotations
 
@@ -92,4 +93,23 @@ def optimize_lines(start: Lines, bounds: LineBounds, paper: torch.Tensor, target
         grad, = torch.autograd.grad(loss, z)
         adam.step(grad)
     with torch.no_grad():
-        return _decode(z, start, bounds), float(loss)
+        return _placed_length(_decode(z, start, bounds), start), float(loss)
+
+
+def _placed_length(lines: Lines, start: Lines) -> Lines:
+    """``lines`` as long as they were placed (``start``), about their own centre, along their own direction.
+
+    The squared error would rather shorten a line than move it (a line drawn
+    beside its edge costs less when shorter), so the optimizer shortens lines
+    on their way to the edge; placing already stopped each line where its
+    edge ends, so the optimized line gets its placed length back. A line the
+    optimizer lengthened keeps its length.
+    """
+    a, b = lines.ends[:, 0:2], lines.ends[:, 2:4]
+    now = (b - a).norm(dim=1, keepdim=True).clamp(min=1e-6)
+    placed = (start.ends[:, 2:4] - start.ends[:, 0:2]).norm(dim=1, keepdim=True)
+    grow = torch.maximum(placed / now, torch.ones_like(now))
+    centre = 0.5 * (a + b)
+    half = 0.5 * (b - a) * grow
+    return Lines(torch.cat([centre - half, centre + half], 1), centre + (lines.mid - centre) * grow,
+                 lines.width, lines.intensity)

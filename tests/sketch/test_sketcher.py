@@ -150,3 +150,17 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys):
     assert main(["sketch", str(flat), "-o", str(tmp_path / "f"), "--size", "32", "-q"]) == 1
     assert "blank paper" in capsys.readouterr().err
     assert not (tmp_path / "f" / "drawing.png").exists()
+
+
+def test_a_placed_line_ends_where_its_edge_ends():
+    from strokes.sketching.placing import best_lines, edge_direction, pick_slots
+    residual = torch.zeros(48, 64)
+    residual[24, 20:44] = 0.8                                                # an edge 24 px long
+    angle, _ = edge_direction(residual, sigma=2.0)
+    gen = torch.Generator().manual_seed(0)
+    slots = pick_slots(residual, 1, cell=8, generator=gen)
+    assert abs(float(slots[0, 1]) - 24.5) < 1.0                              # the slot lies on the edge
+    ends, score = best_lines(residual, angle, slots, length=40.0, tries=64, intensity=0.5, generator=gen)
+    xs = sorted([float(ends[0, 0]), float(ends[0, 2])])
+    assert abs(xs[0] - 20) < 4 and abs(xs[1] - 44) < 4, ends                # not past the edge's ends
+    assert float(score[0]) > 0
