@@ -9,6 +9,9 @@ the cost grows with the stroke count. Last, the same painting made by the
 ``strokes paint`` command and by a script calling :func:`strokes.paint`
 (torch imported first, its default threads), side by side: the library's
 thread policy should make them equally fast, with identical strokes.
+``--detail``: detail by canvas, a 2,048 px picture of our own painted with
+``--strokes auto`` at 512 and at 2,048 px, both scored against the
+full-resolution picture (the small painting upscaled), with the time per stroke.
 Against primitive, measured in the same run: ``python -m strokes.bench versus``.
 """
 from __future__ import annotations
@@ -25,7 +28,10 @@ from pathlib import Path
 from strokes.bench.common import run_timed
 
 def default_images() -> Path:
-    return Path(__file__).resolve().parents[2].parent / "shared" / "bench-images"
+    """``shared/bench-images`` beside the checkout (or beside a folder above it, for a worktree)."""
+    root = Path(__file__).resolve().parents[2]
+    found = (folder / "shared" / "bench-images" for folder in root.parents)
+    return next((f for f in found if f.is_dir()), root.parent / "shared" / "bench-images")
 
 
 def synthetic_scene(width: int = 640, height: int = 427):
@@ -107,7 +113,8 @@ def main(argv) -> int:
     parser = argparse.ArgumentParser(prog="python -m strokes.bench paint", description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=Path, default=default_images(), help="folder of bench images (*.png, *.jpg)")
     parser.add_argument("--style", default="oil")
-    parser.add_argument("--strokes", type=int, default=None, help="strokes per image (default 500; 100 with --quick)")
+    parser.add_argument("--strokes", type=lambda v: v if v == "auto" else int(v), default=None,
+                        help="strokes per image, or auto (default 500; 100 with --quick)")
     parser.add_argument("--size", type=int, default=None, help="longest side (default 512; 256 with --quick)")
     parser.add_argument("--counts", default=None, help="stroke counts for the scaling run (default 250,500,1000,2000)")
     parser.add_argument("--scaling-image", default=None, help="image for the scaling run (default: the first)")
@@ -118,6 +125,7 @@ def main(argv) -> int:
     parser.add_argument("--save", type=Path, default=None, help="keep each painting in SAVE/<image>/")
     parser.add_argument("--quick", action="store_true", help="one image, fewer strokes, smaller canvas")
     parser.add_argument("--api-vs-cli", action="store_true", help="only the API-against-CLI line")
+    parser.add_argument("--detail", action="store_true", help="only the detail-by-canvas check (512 against 2,048 px)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -132,6 +140,9 @@ def main(argv) -> int:
     if not images:
         print(f"no images in {args.images}; pass --images DIR", file=sys.stderr)
         return 2
+    if args.detail:
+        detail_by_canvas(args.style)
+        return 0
     if args.api_vs_cli:
         api_vs_cli(next((p for p in images if p.stem == args.scaling_image), images[0]), args.style, strokes, size)
         return 0
@@ -193,3 +204,27 @@ def api_vs_cli(image: Path, style: str, strokes: int, size: int) -> None:
     print(f"\nAPI vs CLI on {image.stem}, {strokes} strokes, {size} px: CLI {cli_wall:.1f} s wall / {cli_cpu:.1f} s CPU, "
           f"strokes.paint() from a script {api_wall:.1f} s / {api_cpu:.1f} s (ratio {api_wall / cli_wall:.2f}); "
           f"strokes {'identical' if same else 'DIFFERENT'}")
+
+
+def detail_by_canvas(style: str, sizes=(512, 2048)) -> None:
+    """Lines: ``--strokes auto`` at each size on a 2,048 px scene, PSNR against it at full resolution."""
+    import numpy as np
+    from PIL import Image
+
+    from strokes.bench.common import psnr
+    tmp = Path(tempfile.mkdtemp(prefix="strokes-detail-"))
+    scene = synthetic_scene(2048, 1366)
+    scene.save(tmp / "scene.png")
+    full = np.asarray(scene, dtype=np.float64) / 255
+    print(f"detail by canvas: a 2048x1366 scene of our own, --strokes auto, style {style}, one thread; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'size':>6} {'strokes':>7} {'wall s':>7} {'cpu s':>7} {'cpu ms/stroke':>13} {'PSNR at 2048':>12}")
+    per_stroke = []
+    for size in sizes:
+        r = measure(tmp / "scene.png", style, "auto", size, 1, str(tmp / str(size)))
+        picture = Image.open(tmp / str(size) / "painting.png").convert("RGB").resize(scene.size, Image.BICUBIC)
+        per_stroke.append(r["cpu_s"] / r["strokes"])
+        print(f"{size:6d} {r['strokes']:7d} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {1000 * per_stroke[-1]:13.1f} "
+              f"{psnr(np.asarray(picture, dtype=np.float64) / 255, full):12.2f}", flush=True)
+    print(f"time per stroke {sizes[-1]} px / {sizes[0]} px: {per_stroke[-1] / per_stroke[0]:.2f}x "
+          f"(target <= 4x); PSNR at full resolution: higher is more detail")
