@@ -8,7 +8,6 @@ from PIL import Image
 
 from .compositing import WindowLayout, lay_windows
 from .geometry import check_params, stroke_boxes
-from .layout import OPACITY
 from .registry import get_style
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
@@ -141,8 +140,7 @@ def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="
     style = get_style(style, **options)
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
-    params = stroke_set.to_tensor(device=device)
-    params = params[params[:, OPACITY] > 0]          # strokes of no opacity cannot change a pixel: skipped
+    params = stroke_set.to_tensor(device=device)   # strokes that lay no paint are skipped by strokes.tiles
     with torch.no_grad():
         return draw(canvas, params, style).clamp_(0, 1)
 
