@@ -118,11 +118,13 @@ def plan_pieces(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE
     with ``stroke`` counted from the first stroke of all and ``boxes`` those of the run.
     """
     S = params.shape[0]
-    _, _, rows, cols = _box_tiles(stroke_boxes(params, size, reach=reach), tile)
-    count = rows * cols
+    count = torch.empty(S, dtype=torch.int64, device=params.device)     # candidate tiles of each stroke
+    for i in range(0, S, most):                                         # boxes a piece at a time too
+        _, _, rows, cols = _box_tiles(stroke_boxes(params[i:i + most], size, reach=reach), tile)
+        count[i:i + most] = rows * cols
     if skip is not None:
-        count = count.masked_fill(skip, 0)
-    total = torch.cumsum(count, 0)                         # candidate tiles of strokes 0 .. i
+        count.masked_fill_(skip, 0)
+    total = torch.cumsum(count, 0)                                      # candidate tiles of strokes 0 .. i
     first = 0
     while first < S:
         before = int(total[first - 1]) if first else 0
