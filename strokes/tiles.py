@@ -180,7 +180,6 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
     if rows_ * tile < size[0] or cols_ * tile < size[1]:
         raise ValueError(f"expected a tile grid covering {size}, got {tuple(grid.shape)}")
     stops = sorted({int(s) for s in stops})
-    S = params.shape[0]
     per_batch = max(1, (batch_pixels or BATCH_PIXELS) // (tile * tile))
     ramp = torch.arange(tile, device=grid.device)
 

@@ -20,7 +20,8 @@ def busy_render(tmp_path):
     """A render that takes far longer than the tests wait (thousands of broad strokes at 4096 px)."""
     s = StrokeSet(np.random.default_rng(0).random((4000, 15)), width=400, height=300)
     s.save(tmp_path / "many.npz")
-    return strokes_process("render", tmp_path / "many.npz", "--size", "4096", "-o", tmp_path / "out" / "a.png")
+    return strokes_process("render", tmp_path / "many.npz", "--size", "4096", "-o", tmp_path / "out" / "a.png",
+                           "-q")                              # no progress bar: the stop line alone
 
 
 @pytest.fixture(scope="module")
