@@ -31,7 +31,7 @@ def canvas_size(width: int, height: int, size: int) -> tuple[int, int]:
     return (max(1, round(height * scale)), max(1, round(width * scale)))
 
 
-def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torch.Tensor:
+def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None, progress=None) -> torch.Tensor:
     """Lay strokes over ``canvas`` in order, the last on top: the one drawing function.
 
     Every stroke is drawn only inside its own box (the style's ``reach``
@@ -47,6 +47,8 @@ def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torc
         window: ``(tops (S,), lefts (S,), h, w)`` or a
             :class:`~strokes.compositing.WindowLayout`: draw each stroke in this
             window of its own (how the painter optimizes a batch in fixed windows).
+        progress: called with the strokes drawn so far after each batch of tiles
+            (:func:`drawing_progress`; drawing without gradients only).
 
     Returns:
         ``(3, H, W)``. With gradients wanted (``params`` or ``canvas`` requires
@@ -64,7 +66,7 @@ def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torc
         return _draw_in_windows(canvas, params, style, window)
     if torch.is_grad_enabled() and (params.requires_grad or canvas.requires_grad):
         return _draw_in_boxes(canvas, params, style)
-    for _ in draw_stages(canvas, params, style, ()):
+    for _ in draw_stages(canvas, params, style, (), progress=progress):
         pass
     return canvas
 
@@ -162,10 +164,8 @@ def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
     params = stroke_set.to_tensor(device=device)   # strokes that lay no paint are skipped by strokes.tiles
-    with drawing_progress(progress, len(params)) as tick:
-        for _ in draw_stages(canvas, params, style, (), progress=tick):
-            pass
-    return canvas.clamp_(0, 1)
+    with torch.no_grad(), drawing_progress(progress, len(params)) as tick:
+        return draw(canvas, params, style, progress=tick).clamp_(0, 1)
 
 
 def to_image(t: torch.Tensor) -> Image.Image:
