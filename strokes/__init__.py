@@ -14,7 +14,11 @@ The table of contents (names load on first use, so ``import strokes`` is quick):
 * colour:         recolor, colorize (and strokes.color)
 * errors:         StrokesError (strokes.errors has the rest)
 """
-from importlib import import_module
+from . import startup as _startup
+
+_startup.guard()  # the `strokes` command only: a signal while it imports torch ends in one line (strokes.startup)
+
+from importlib import import_module  # noqa: E402
 
 from . import threads as _threads  # noqa: F401  (sets OMP_WAIT_POLICY before torch loads; see strokes.threads)
 

@@ -22,7 +22,7 @@ from PIL import Image
 
 from .atomic import atomic_path
 from .registry import style_for
-from .rendering import canvas_size, draw_stages, to_image
+from .rendering import canvas_size, draw_stages, drawing_progress, to_image
 from .strokeset import StrokeSet
 from .video import FORMATS, check_mp4_support, write_apng, write_gif, write_mp4, write_webp
 from .threads import with_thread_policy
@@ -77,8 +77,9 @@ def frames(stroke_set: StrokeSet, style="oil", size: int = 512, strokes_per_fram
 
 
 def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed: int = 0, device="cpu",
-              **options) -> Iterator[Image.Image]:
-    """One frame for each entry of ``counts``: the first ``counts[i]`` strokes painted (non-decreasing)."""
+              progress: bool = False, **options) -> Iterator[Image.Image]:
+    """One frame for each entry of ``counts``: the first ``counts[i]`` strokes painted (non-decreasing);
+    ``progress``: a bar over the strokes once drawing takes long (:func:`strokes.rendering.drawing_progress`)."""
     counts = [int(c) for c in counts]
     if any(b < a for a, b in itertools.pairwise(counts)) or (counts and not 0 <= counts[0] <= counts[-1] <= len(stroke_set)):
         raise ValueError(f"expected non-decreasing stroke counts within 0..{len(stroke_set)}, got {counts[:8]}...")
@@ -86,25 +87,28 @@ def frames_at(stroke_set: StrokeSet, counts, style="oil", size: int = 512, seed:
         options["seed"] = seed
     style = style_for(stroke_set, style, **options)
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
-    return _draw(stroke_set, counts, style, (H, W), device)
+    return _draw(stroke_set, counts, style, (H, W), device, progress)
 
 
-def _draw(stroke_set, counts, style, size, device) -> Iterator[Image.Image]:
+def _draw(stroke_set, counts, style, size, device, progress=False) -> Iterator[Image.Image]:
     H, W = size
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
     params = stroke_set.to_tensor(device=device)
-    painting = draw_stages(canvas, params, style, stops=counts)
-    done = None
-    for count in counts:
-        while done != count:
-            done = next(painting)
-        yield to_image(canvas)
+    with drawing_progress(progress, counts[-1] if counts else 0) as tick:
+        painting = draw_stages(canvas, params, style, stops=counts, progress=tick)
+        done = None
+        for count in counts:
+            while done != count:
+                done = next(painting)
+            yield to_image(canvas)
+        if tick is not None:
+            tick(done)                                # the last frame's strokes are all drawn
 
 
 @with_thread_policy("draw")
 def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: float = 25.0,
             duration: float | None = None, strokes_per_frame: int | None = None, hold: float = 2.0,
-            seed: int = 0, loop: int = 0, **options) -> int:
+            seed: int = 0, loop: int = 0, progress: bool = False, **options) -> int:
     """Write an animation of ``stroke_set`` being painted; returns the number of frames.
 
     The format follows the suffix: ``.gif``, ``.webp`` (animated WebP),
@@ -112,7 +116,8 @@ def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: floa
     Frames last ``1 / fps`` seconds; ``duration`` seconds of drawing (default
     10 s, or one stroke per frame if that is shorter) or ``strokes_per_frame``;
     the finished painting is then held ``hold`` more seconds. The file is
-    written atomically: on any error nothing is left at ``path``.
+    written atomically: on any error nothing is left at ``path``. ``progress``:
+    a progress bar once drawing takes more than a few seconds.
     """
     path = Path(path)
     kind = FORMATS.get(path.suffix.lower())
@@ -139,7 +144,7 @@ def animate(stroke_set: StrokeSet, path, style="oil", size: int = 512, fps: floa
     step_ms = 1000.0 / fps
     durations = [step_ms] * len(counts)
     durations[-1] += 1000.0 * hold
-    timed = zip(frames_at(stroke_set, counts, style, size, seed=seed, **options), durations)
+    timed = zip(frames_at(stroke_set, counts, style, size, seed=seed, progress=progress, **options), durations)
     with atomic_path(path) as tmp:
         if kind == "MP4":
             return write_mp4(tmp, timed, fps)

@@ -13,24 +13,14 @@ How a run ends (see ``docs/reliability.md``):
 """
 from __future__ import annotations
 
-import os
-import signal
-import sys
-
-
-def _stopped_while_starting(signum, frame):  # pragma: no cover - before main(): nothing written yet
-    os.write(2, f"strokes: stopped by {signal.Signals(signum).name} while starting; nothing was written\n".encode())
-    os._exit(128 + signum)
-
-
-# Run as the `strokes` program, a signal during the imports below ends quietly too (main() takes over).
-if os.path.basename(sys.argv[0] or "") == "strokes" or sys.argv[0].endswith(os.path.join("strokes", "__main__.py")):
-    for _signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(_signal, _stopped_while_starting)
-
+# Kept light: torch loads with the commands, in main(). A SIGINT / SIGTERM before main() takes
+# signals over is handled by strokes.startup (installed by strokes/__init__.py).
 import argparse
 import contextlib
 import importlib
+import os
+import signal
+import sys
 import traceback
 import warnings
 

@@ -1,6 +1,7 @@
 """Drawing a StrokeSet: each stroke inside its own box, laid over the canvas in order."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import torch
@@ -8,13 +9,13 @@ from PIL import Image
 
 from .compositing import WindowLayout, lay_windows
 from .geometry import check_params, stroke_boxes
-from .layout import OPACITY
 from .registry import style_for
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
 from .threads import with_thread_policy
 
 MAX_SIZE = 16384  # longest side; larger canvases are refused rather than exhausting memory
+PROGRESS_AFTER = 2.0  # seconds of drawing before a progress bar shows: quick renders stay silent
 
 
 def canvas_size(width: int, height: int, size: int) -> tuple[int, int]:
@@ -30,7 +31,7 @@ def canvas_size(width: int, height: int, size: int) -> tuple[int, int]:
     return (max(1, round(height * scale)), max(1, round(width * scale)))
 
 
-def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torch.Tensor:
+def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None, progress=None) -> torch.Tensor:
     """Lay strokes over ``canvas`` in order, the last on top: the one drawing function.
 
     Every stroke is drawn only inside its own box (the style's ``reach``
@@ -46,6 +47,8 @@ def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torc
         window: ``(tops (S,), lefts (S,), h, w)`` or a
             :class:`~strokes.compositing.WindowLayout`: draw each stroke in this
             window of its own (how the painter optimizes a batch in fixed windows).
+        progress: called with the strokes drawn so far after each batch of tiles
+            (:func:`drawing_progress`; drawing without gradients only).
 
     Returns:
         ``(3, H, W)``. With gradients wanted (``params`` or ``canvas`` requires
@@ -64,23 +67,24 @@ def draw(canvas: torch.Tensor, params: torch.Tensor, style, window=None) -> torc
         return _draw_in_windows(canvas, params, style, window)
     if torch.is_grad_enabled() and (params.requires_grad or canvas.requires_grad):
         return _draw_in_boxes(canvas, params, style)
-    for _ in draw_stages(canvas, params, style, ()):
+    for _ in draw_stages(canvas, params, style, (), progress=progress):
         pass
     return canvas
 
 
-def draw_stages(canvas: torch.Tensor, params: torch.Tensor, style, stops) -> Iterator[int]:
+def draw_stages(canvas: torch.Tensor, params: torch.Tensor, style, stops, progress=None) -> Iterator[int]:
     """:func:`draw` without gradients, pausing at each of ``stops``: yields ``n`` once the first
     ``n`` strokes are on ``canvas`` (drawn in place), for animation frames.
 
     The batches given to the style never depend on ``stops``: the canvas at the
-    last stop equals a plain :func:`draw` exactly.
+    last stop equals a plain :func:`draw` exactly. ``progress``, if given, is
+    called with the strokes drawn so far after each batch (:func:`drawing_progress`).
     """
     size = tuple(canvas.shape[-2:])
     done = object()
     with torch.no_grad():
         grid = to_tiles(canvas)
-        stages = paint_tiles(grid, params, style, size, stops=stops)
+        stages = paint_tiles(grid, params, style, size, stops=stops, progress=progress)
     while True:
         with torch.no_grad():                 # only while drawing: the caller's mode is left alone
             n = next(stages, done)
@@ -88,6 +92,20 @@ def draw_stages(canvas: torch.Tensor, params: torch.Tensor, style, stops) -> Ite
         if n is done:
             return
         yield n
+
+
+@contextlib.contextmanager
+def drawing_progress(enabled: bool, strokes: int):
+    """A ``progress(done)`` callback for :func:`draw_stages`: a bar over the strokes on stderr that
+    shows only once drawing has taken ``PROGRESS_AFTER`` seconds (a slow style, a huge canvas);
+    ``None`` when not ``enabled``.
+    """
+    if not enabled or strokes <= 0:
+        yield None
+        return
+    from tqdm.auto import tqdm
+    with tqdm(total=strokes, unit="stroke", desc="drawing", delay=PROGRESS_AFTER, dynamic_ncols=True) as bar:
+        yield lambda done: bar.update(done - bar.n)
 
 
 def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
@@ -137,15 +155,18 @@ def layers(params: torch.Tensor, style, size) -> tuple[torch.Tensor, torch.Tenso
     return fg, alpha
 
 
-def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="cpu", **options) -> torch.Tensor:
-    """The painting as a ``(3, H, W)`` float tensor in [0, 1]; longest side ``size``."""
+def render_tensor(stroke_set: StrokeSet, style="oil", size: int = 1024, device="cpu", progress: bool = False,
+                  **options) -> torch.Tensor:
+    """The painting as a ``(3, H, W)`` float tensor in [0, 1]; longest side ``size``.
+
+    ``progress``: a progress bar on stderr if drawing takes more than ``PROGRESS_AFTER`` seconds.
+    """
     style = style_for(stroke_set, style, **options)
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
     canvas = torch.tensor(stroke_set.background, dtype=torch.float32, device=device).view(3, 1, 1).repeat(1, H, W)
-    params = stroke_set.to_tensor(device=device)
-    params = params[params[:, OPACITY] > 0]          # strokes of no opacity cannot change a pixel: skipped
-    with torch.no_grad():
-        return draw(canvas, params, style).clamp_(0, 1)
+    params = stroke_set.to_tensor(device=device)   # strokes that lay no paint are skipped by strokes.tiles
+    with torch.no_grad(), drawing_progress(progress, len(params)) as tick:
+        return draw(canvas, params, style, progress=tick).clamp_(0, 1)
 
 
 def to_image(t: torch.Tensor) -> Image.Image:
@@ -157,8 +178,10 @@ def to_image(t: torch.Tensor) -> Image.Image:
 
 
 @with_thread_policy("draw")
-def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, device="cpu", **options) -> Image.Image:
-    """Draw a StrokeSet in a style: a PIL image whose longest side is ``size``.
+def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, device="cpu", progress: bool = False,
+           **options) -> Image.Image:
+    """Draw a StrokeSet in a style: a PIL image whose longest side is ``size``; ``progress`` as for
+    :func:`render_tensor` (``strokes render`` turns it on unless ``--quiet``).
 
     >>> s = StrokeSet([[.1, .5, .5, .4, .9, .5, .1, .1, 1, 0, 0, 1, 0, 0, 1]], width=200, height=100)
     >>> render(s, "marker", size=64).size
@@ -166,4 +189,4 @@ def render(stroke_set: StrokeSet, style="oil", size: int = 1024, seed: int = 0, 
     """
     if isinstance(style, str):
         options["seed"] = seed
-    return to_image(render_tensor(stroke_set, style, size, device=device, **options))
+    return to_image(render_tensor(stroke_set, style, size, device=device, progress=progress, **options))

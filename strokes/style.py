@@ -29,6 +29,11 @@ class Style(abc.ABC):
 
     * ``reach``: how far paint may spread past the nominal half width (1.0 = not
       at all); the library draws each stroke only inside the box this gives.
+    * ``hairline``: a stroke of zero width (``w0 = w2 = 0``) may still lay paint,
+      an anti-aliased line under a pixel wide (oil, marker, tape, watercolour).
+      A style that provably draws nothing at zero width sets it false (pen,
+      graphite pencil), and the library skips such strokes without drawing them;
+      ``tests/styles`` checks the claim for every style.
     * ``textured``: the look varies with ``seed`` (noise, grain); a flat style's
       pictures are the same for every seed.
     * ``svg_shape``: how :func:`strokes.export_svg` draws a stroke: ``"outline"``
@@ -51,6 +56,7 @@ class Style(abc.ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reach: ClassVar[float] = 1.0
+    hairline: ClassVar[bool] = True
     textured: ClassVar[bool] = False
     svg_shape: ClassVar[str] = "outline"
     paint_renderer: ClassVar[str] = "style"

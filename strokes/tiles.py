@@ -13,18 +13,23 @@ canvas in stroke order: tiles at different places go down at once, tiles at the
 same place one after the other, so every pixel sees exactly the sequential
 "over" of its strokes.
 
-Memory is one batch of tiles (``batch_pixels``) plus the canvas, whatever the
-canvas size and stroke count.
+Strokes that provably lay no paint are skipped before planning
+(:func:`lays_paint`): zero opacity, zero width in a style without
+``hairline``, and (having no tiles) strokes wholly off the canvas. Skipping
+them changes no pixel. The plan is made for a run of strokes at a time
+(``PLAN_TILES`` candidate tiles or ``PLAN_STROKES`` strokes), so memory is one
+batch of tiles and one piece of the plan plus the canvas, whatever the canvas
+size and stroke count.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import torch
 
 from .compositing import over
 from .geometry import EDGE, SEGMENTS, centreline, check_params, paint_radius, polyline_error, stroke_boxes
-from .layout import WIDTHS
+from .layout import OPACITY, WIDTHS
 
 TILE = 16
 # Pixels rasterized per call of the style: large enough that each tensor operation
@@ -32,6 +37,22 @@ TILE = 16
 # benchmark about 1.4x faster than 1 << 17), small enough to keep temporaries to tens of MB.
 BATCH_PIXELS = 1 << 19
 HALF_DIAGONAL = 0.7072  # a tile's half diagonal over its side (sqrt(2) / 2, rounded up)
+# One piece of the plan: at most this many candidate tiles (from the strokes' boxes) or strokes.
+PLAN_TILES = 1 << 20
+PLAN_STROKES = 1 << 16
+
+
+def lays_paint(params: torch.Tensor, style) -> torch.Tensor:
+    """``(S,)`` bool: strokes that may change a pixel in ``style``.
+
+    A stroke of zero opacity never does; nor does one whose two widths are zero
+    in a style whose ``hairline`` is false (pen, graphite pencil). Everything
+    else may (a zero-width stroke in oil is an anti-aliased hairline).
+    """
+    paints = params[:, OPACITY] > 0
+    if not getattr(style, "hairline", True):
+        paints &= params[:, WIDTHS].amax(1) > 0
+    return paints
 
 
 def padded(size, tile: int | None = None) -> tuple[int, int]:
@@ -41,19 +62,27 @@ def padded(size, tile: int | None = None) -> tuple[int, int]:
     return (-(-H // tile) * tile, -(-W // tile) * tile)
 
 
-def plan_tiles(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE):
+def _box_tiles(boxes: torch.Tensor, tile: int):
+    """First tile row and column, rows and columns of tiles each box spans: four ``(S,)`` int64."""
+    t0, l0 = boxes[:, 0] // tile, boxes[:, 1] // tile
+    t1, l1 = -(-boxes[:, 2] // tile), -(-boxes[:, 3] // tile)
+    return t0, l0, (t1 - t0).clamp(min=0), (l1 - l0).clamp(min=0)
+
+
+def plan_tiles(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE,
+               skip: torch.Tensor | None = None):
     """The tiles each stroke is drawn on, in stroke order.
 
     Returns ``(stroke, ty, tx, boxes)``: three ``(N,)`` int64 tensors (which
     stroke, tile row, tile column) and the ``(S, 4)`` stroke boxes (top, left,
-    bottom, right) in pixels.
+    bottom, right) in pixels. Strokes marked in ``skip`` ``(S,)`` get no tiles.
     """
     H, W = size
     boxes = stroke_boxes(params, size, reach=reach)
-    t0, l0 = boxes[:, 0] // tile, boxes[:, 1] // tile
-    t1, l1 = -(-boxes[:, 2] // tile), -(-boxes[:, 3] // tile)
-    rows, cols = (t1 - t0).clamp(min=0), (l1 - l0).clamp(min=0)
+    t0, l0, rows, cols = _box_tiles(boxes, tile)
     count = rows * cols
+    if skip is not None:
+        count = count.masked_fill(skip, 0)
     stroke = torch.repeat_interleave(torch.arange(len(params), device=params.device), count)
     if stroke.numel() == 0:
         empty = stroke.new_zeros(0)
@@ -82,6 +111,32 @@ def plan_tiles(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE)
     return stroke[keep], ty[keep], tx[keep], boxes
 
 
+def plan_pieces(params: torch.Tensor, size, reach: float = 1.0, tile: int = TILE,
+                skip: torch.Tensor | None = None, budget: int = PLAN_TILES, most: int = PLAN_STROKES):
+    """:func:`plan_tiles` for runs of strokes in order, each within ``budget`` candidate tiles and
+    ``most`` strokes (a stroke larger than the budget alone): yields ``(first, stroke, ty, tx, boxes)``
+    with ``stroke`` counted from the first stroke of all and ``boxes`` those of the run.
+    """
+    S = params.shape[0]
+    count = torch.empty(S, dtype=torch.int64, device=params.device)     # candidate tiles of each stroke
+    for i in range(0, S, most):                                         # boxes a piece at a time too
+        _, _, rows, cols = _box_tiles(stroke_boxes(params[i:i + most], size, reach=reach), tile)
+        count[i:i + most] = rows * cols
+    if skip is not None:
+        count.masked_fill_(skip, 0)
+    total = torch.cumsum(count, 0)                                      # candidate tiles of strokes 0 .. i
+    first = 0
+    while first < S:
+        before = int(total[first - 1]) if first else 0
+        last = int(torch.searchsorted(total, torch.tensor(before + budget, device=total.device), right=True))
+        last = min(max(last, first + 1), first + most, S)
+        piece = slice(first, last)
+        stroke, ty, tx, boxes = plan_tiles(params[piece], size, reach, tile,
+                                           None if skip is None else skip[piece])
+        yield first, stroke + first, ty, tx, boxes
+        first = last
+
+
 def to_tiles(canvas: torch.Tensor, tile: int | None = None) -> torch.Tensor:
     """``(3, H, W)`` canvas to a tile-major copy ``(rows, cols, 3, T, T)``, padded to whole tiles."""
     tile = tile or TILE
@@ -102,7 +157,8 @@ def from_tiles(grid: torch.Tensor, size, out: torch.Tensor | None = None) -> tor
 
 
 def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
-                stops: Iterable[int] = (), batch_pixels: int | None = None) -> Iterator[int]:
+                stops: Iterable[int] = (), batch_pixels: int | None = None,
+                progress: Callable[[int], None] | None = None) -> Iterator[int]:
     """Draw strokes over a tile-major canvas in place; yields at each stop.
 
     Args:
@@ -112,6 +168,7 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
         size: ``(H, W)`` of the canvas the strokes are drawn for.
         stops: increasing stroke counts; after the first ``n`` strokes are on the
             canvas the generator yields ``n`` (how animation frames are taken).
+        progress: called with the number of strokes drawn so far after each batch.
 
     The batches given to the style depend only on ``params``, ``size`` and the
     tile settings, never on ``stops``: a frame taken at the last stroke equals a
@@ -123,13 +180,8 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
     if rows_ * tile < size[0] or cols_ * tile < size[1]:
         raise ValueError(f"expected a tile grid covering {size}, got {tuple(grid.shape)}")
     stops = sorted({int(s) for s in stops})
-    S = params.shape[0]
-    # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1).
-    stroke, ty, tx, boxes = plan_tiles(style.paint_path(params), size, style.reach, tile)
     per_batch = max(1, (batch_pixels or BATCH_PIXELS) // (tile * tile))
     ramp = torch.arange(tile, device=grid.device)
-    # Where each stroke's tiles end in the plan, to cut compositing at the stops.
-    ends = torch.searchsorted(stroke, torch.arange(1, S + 1, device=stroke.device)).tolist() if S else []
 
     stop_at = iter(stops)
     next_stop = next(stop_at, None)
@@ -137,27 +189,41 @@ def paint_tiles(grid: torch.Tensor, params: torch.Tensor, style, size,
         yield next_stop
         next_stop = next(stop_at, None)
 
-    for b0 in range(0, stroke.numel(), per_batch):
-        b1 = min(stroke.numel(), b0 + per_batch)
-        s, y, x = stroke[b0:b1], ty[b0:b1], tx[b0:b1]
-        tops, lefts = y * tile, x * tile
-        fg, alpha = style.rasterize(params[s], size, window=(tops, lefts, tile, tile))
-        fg, alpha = fg.to(grid.dtype), alpha.to(grid.dtype)
-        # Nothing outside the stroke's own box (the contract of :func:`strokes.rendering.draw`).
-        box = boxes[s]
-        rows = (tops[:, None] + ramp >= box[:, 0:1]) & (tops[:, None] + ramp < box[:, 2:3])
-        cols = (lefts[:, None] + ramp >= box[:, 1:2]) & (lefts[:, None] + ramp < box[:, 3:4])
-        alpha = alpha * (rows[:, None, :, None] & cols[:, None, None, :]).to(alpha.dtype)
-        # Lay the batch down in pieces that end at the stops inside it.
-        start = 0
-        while next_stop is not None and next_stop <= S and ends[next_stop - 1] <= b1:
-            cut = max(ends[next_stop - 1] - b0, start)
-            _lay(grid, y[start:cut], x[start:cut], fg[start:cut], alpha[start:cut])
-            start = cut
+    # Plan around the path the style's paint follows (tape lies straight from P0 to P2, whatever P1),
+    # a piece of the strokes at a time, leaving out those that lay no paint.
+    skip = ~lays_paint(params, style)
+    for first, stroke, ty, tx, boxes in plan_pieces(style.paint_path(params), size, style.reach, tile, skip):
+        last = first + boxes.shape[0]
+        # Where each stroke's tiles end in this piece of the plan, to cut compositing at the stops.
+        ends = torch.searchsorted(stroke, torch.arange(first + 1, last + 1, device=stroke.device)).tolist()
+        for b0 in range(0, stroke.numel(), per_batch):
+            b1 = min(stroke.numel(), b0 + per_batch)
+            s, y, x = stroke[b0:b1], ty[b0:b1], tx[b0:b1]
+            tops, lefts = y * tile, x * tile
+            fg, alpha = style.rasterize(params[s], size, window=(tops, lefts, tile, tile))
+            fg, alpha = fg.to(grid.dtype), alpha.to(grid.dtype)
+            # Nothing outside the stroke's own box (the contract of :func:`strokes.rendering.draw`).
+            box = boxes[s - first]
+            rows = (tops[:, None] + ramp >= box[:, 0:1]) & (tops[:, None] + ramp < box[:, 2:3])
+            cols = (lefts[:, None] + ramp >= box[:, 1:2]) & (lefts[:, None] + ramp < box[:, 3:4])
+            alpha = alpha * (rows[:, None, :, None] & cols[:, None, None, :]).to(alpha.dtype)
+            # Lay the batch down in pieces that end at the stops inside it.
+            start = 0
+            while next_stop is not None and next_stop <= last and ends[next_stop - 1 - first] <= b1:
+                cut = max(ends[next_stop - 1 - first] - b0, start)
+                _lay(grid, y[start:cut], x[start:cut], fg[start:cut], alpha[start:cut])
+                start = cut
+                yield next_stop
+                next_stop = next(stop_at, None)
+            _lay(grid, y[start:], x[start:], fg[start:], alpha[start:])
+            if progress is not None:
+                progress(int(s[-1]))                       # strokes before the batch's last are done
+        while next_stop is not None and next_stop <= last:  # stops after this piece's last tile
             yield next_stop
             next_stop = next(stop_at, None)
-        _lay(grid, y[start:], x[start:], fg[start:], alpha[start:])
-    while next_stop is not None:                           # stops after the last tile
+        if progress is not None:
+            progress(last)
+    while next_stop is not None:                           # stops after the last stroke
         yield next_stop
         next_stop = next(stop_at, None)
 

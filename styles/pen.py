@@ -26,6 +26,7 @@ class PenStyle(Style):
     name = "pen"
     description = "uniform ink line with round caps, for pen plotters; overlaps hardly darken"
     reach = 1.0
+    hairline = False        # a line of no width is drawn with no ink (opacity times half / shown = 0)
     svg_shape = "constant"
 
     def __init__(self, seed: int = 0, ink: float = 0.95, min_width: float = 1.0):

@@ -100,6 +100,11 @@ class PencilStyle(Style):
         self.paper = float(paper)
         self.shading = float(shading)
 
+    @property
+    def hairline(self) -> bool:
+        """Graphite lines thin to nothing at zero width (``half / soft`` is 0); hatching still shades under a pixel."""
+        return self.look == "hatching"
+
     def rasterize(self, params, size, window=None):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         if self.look == "graphite":

@@ -4,8 +4,10 @@
 
 Writes its inputs into ``--dir`` (never into the repository; they are large):
 the largest valid strokes file (``--strokes`` strokes, JSON and ``.npz``), a
-99 MB JSON file of empty lists under an ignored key, and a 7000 x 7000 PNG
-(loaded whole, shrunk with ``max_side``, and painted with one stroke).
+99 MB JSON file of empty lists under an ignored key, a 7000 x 7000 PNG
+(loaded whole, shrunk with ``max_side``, and painted with one stroke), and an
+``.npz`` of ``--strokes`` copies of one zero-width stroke rendered at 200 px
+(pen draws nothing at zero width, so it skips them; oil draws each as a hairline).
 Each input is then loaded in its own Python process; the table gives that
 process's peak resident memory (``VmHWM`` of ``/proc/self/status``, Linux;
 ``ru_maxrss`` would count the memory of the parent that forked it) and wall
@@ -33,6 +35,10 @@ try:
         import strokes.painter
         p = strokes.painter.paint(path, style="marker", strokes=1, size=int(sys.argv[3]), progress=False)
         outcome = f"painted {p.strokes.width}x{p.strokes.height}"
+    elif kind == "render":
+        import strokes.rendering
+        image = strokes.rendering.render(strokes.files.load(path), style=sys.argv[4], size=int(sys.argv[3]))
+        outcome = f"rendered {image.width}x{image.height}"
     elif kind == "image":
         outcome = "x".join(map(str, strokes.images.load_image(path, max_side=int(sys.argv[3])).shape))
 except strokes.StrokesError as exc:
@@ -52,7 +58,7 @@ def make_inputs(folder: Path, n: int) -> dict:
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"valid.json": folder / "valid.json", "valid.npz": folder / "valid.npz",
-             "junk.json": folder / "junk.json", "big.png": folder / "big.png"}
+             "junk.json": folder / "junk.json", "big.png": folder / "big.png", "zero-width.npz": folder / "zero-width.npz"}
     if not paths["valid.json"].exists() or not paths["valid.npz"].exists():
         s = StrokeSet(np.random.default_rng(0).random((n, 15)), width=4000, height=3000)
         save(s, paths["valid.json"])
@@ -62,6 +68,10 @@ def make_inputs(folder: Path, n: int) -> dict:
             fh.write('{"format": "strokes", "version": 1, "canvas": {"width": 4, "height": 3}, "junk": [')
             fh.write("[]," * (33 * 1000 * 1000) + "[]")
             fh.write('], "strokes": []}')
+    if not paths["zero-width.npz"].exists():
+        point = np.zeros(15)
+        point[14] = 1.0                                   # a black point of no width at the top left, opaque
+        save(StrokeSet(np.tile(point, (n, 1)), width=400, height=300), paths["zero-width.npz"])
     if not paths["big.png"].exists():
         Image.new("RGB", (7000, 7000), (200, 120, 40)).save(paths["big.png"])
     return paths
@@ -92,6 +102,10 @@ def main(argv) -> int:
     rows.append(("big.png 7000x7000, max_side 512", *probe("image", str(paths["big.png"]), "512")))
     rows.append(("big.png 7000x7000, full size", *probe("image", str(paths["big.png"]), "0")))
     rows.append(("paint big.png, 1 stroke, size 256", *probe("paint", str(paths["big.png"]), "256")))
+    size = paths["zero-width.npz"].stat().st_size / 1e3
+    for style in ("pen", "oil"):
+        rows.append((f"render zero-width.npz ({size:.0f} KB), size 200, {style}",
+                     *probe("render", str(paths["zero-width.npz"]), "200", style)))
     print("| input | peak memory (MiB) | time (s) | outcome |\n|---|---:|---:|---|")
     for name, mib, seconds, outcome in rows:
         print(f"| {name} | {mib:.0f} | {seconds:.2f} | {outcome} |")

@@ -28,6 +28,8 @@ def add_arguments(parser) -> None:
                       help="strokes added in each frame (instead of --duration)")
     parser.add_argument("--hold", type=finite_float, default=2.0, metavar="SECONDS",
                         help="how long the finished painting stays on screen at the end (default: 2)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar (shown when drawing takes more than a few seconds) and no summary line")
 
 
 def run(args) -> int:
@@ -43,6 +45,8 @@ def run(args) -> int:
     stroke_set = load(args.file)
     options = style_options(args)
     n = animate(stroke_set, out, style=args.style, size=args.size, fps=args.fps, duration=args.duration,
-                strokes_per_frame=args.strokes_per_frame, hold=args.hold, seed=args.seed, **options)
-    print(f"wrote {out} ({n} frames at {args.fps:g} fps, {len(stroke_set)} strokes, style {args.style})")
+                strokes_per_frame=args.strokes_per_frame, hold=args.hold, seed=args.seed,
+                progress=not args.quiet, **options)
+    if not args.quiet:
+        print(f"wrote {out} ({n} frames at {args.fps:g} fps, {len(stroke_set)} strokes, style {args.style})")
     return 0

@@ -22,6 +22,8 @@ def add_arguments(parser) -> None:
                         help="a style option, repeatable; `strokes styles --options` lists them")
     parser.add_argument("-o", "--out", required=True, metavar="OUT",
                         help="image to write; the format follows the suffix (.png, .jpg, .webp, ...)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar (shown when drawing takes more than a few seconds) and no summary line")
 
 
 def run(args) -> int:
@@ -33,9 +35,10 @@ def run(args) -> int:
     check_image_suffix(out)
     stroke_set = load(args.file)
     options = style_options(args)
-    image = render(stroke_set, style=args.style, size=args.size, seed=args.seed, **options)
+    image = render(stroke_set, style=args.style, size=args.size, seed=args.seed, progress=not args.quiet, **options)
     save_image(image, out)
-    print(f"wrote {out} ({image.width}x{image.height}, {len(stroke_set)} strokes, style {args.style})")
+    if not args.quiet:
+        print(f"wrote {out} ({image.width}x{image.height}, {len(stroke_set)} strokes, style {args.style})")
     return 0
 
 

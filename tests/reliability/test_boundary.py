@@ -173,13 +173,15 @@ class TestCheckpoints:
 def test_render_skips_strokes_of_no_opacity(monkeypatch):
     """Defect 3: strokes that cannot change a pixel cost as much as any other."""
     from strokes import rendering
+    from strokes.registry import get_style
     rows = np.random.default_rng(0).random((50, 15))
     rows[10:, 14] = 0.0
+    style = get_style("marker")
     drawn = []
-    real = rendering.draw
-    monkeypatch.setattr(rendering, "draw", lambda c, p, s: drawn.append(len(p)) or real(c, p, s))
+    real = style.rasterize
+    monkeypatch.setattr(style, "rasterize", lambda p, size, window=None: drawn.append(p) or real(p, size, window))
     from strokes.strokeset import StrokeSet
-    full = rendering.render_tensor(StrokeSet(rows, width=64, height=48), "marker", size=64)
-    assert drawn == [10]
-    monkeypatch.setattr(rendering, "draw", real)
-    assert torch.equal(full, rendering.render_tensor(StrokeSet(rows[:10], width=64, height=48), "marker", size=64))
+    full = rendering.render_tensor(StrokeSet(rows, width=64, height=48), style, size=64)
+    assert drawn and all(bool((p[:, 14] > 0).all()) for p in drawn)
+    monkeypatch.setattr(style, "rasterize", real)
+    assert torch.equal(full, rendering.render_tensor(StrokeSet(rows[:10], width=64, height=48), style, size=64))

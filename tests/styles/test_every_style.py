@@ -26,7 +26,18 @@ class TestContract:
         assert style.paint_renderer in ("style", "mixed")
         assert style.description and "\n" not in style.description
         assert style.reach >= 1.0
+        assert isinstance(style.hairline, bool)
         assert "seed" in style.option_defaults()
+
+    def test_no_hairline_means_zero_width_draws_nothing(self, style):
+        """A style that says it draws nothing at zero width has its zero-width strokes skipped; check the claim."""
+        for look in (style, type(style)(**type(style).paint_options)):
+            p = scattered(12, seed=4)
+            p[:, 6:8] = 0
+            fg, alpha = look.rasterize(p, (40, 60))
+            if look.hairline:
+                continue
+            assert float(alpha.abs().max()) == 0.0, f"{look!r}: hairline is False, yet width 0 lays paint"
 
     @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
     def test_shapes_dtypes_and_ranges(self, style, dtype):
