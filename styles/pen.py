@@ -38,7 +38,7 @@ class PenStyle(Style):
         """``(S, 15)`` strokes to ``fg (S, 3, h, w)`` and ``alpha (S, 1, h, w)`` in [0, 1]."""
         dist = centreline_distance(params, size, window)                   # (S, h, w) pixels
         half = 0.25 * min(size) * (params[:, 6] + params[:, 7]).view(-1, 1, 1)
-        shown = half.clamp(min=0.5 * self.min_width)
+        shown = half.clamp(min=max(0.5 * self.min_width, 1e-6))        # min_width 0: no 0 / 0
         inside = coverage(dist - shown)
         opacity = params[:, 14].view(-1, 1, 1) * (half / shown)           # a thin line drawn lighter
         color = 0.5 * (params[:, 8:11] + params[:, 11:14])                 # flat colour (S, 3)

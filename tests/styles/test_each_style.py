@@ -220,3 +220,13 @@ class TestOil:
         alpha = get_style("oil", dry=1.0).rasterize(p, (200, 300))[1][0, 0]
         head, tail = alpha[75:125, 70:90], alpha[75:125, 225:240]
         assert float(head.mean()) > 0.95 and float(tail.mean()) < float(head.mean()) - 0.1
+
+
+def test_a_pen_of_no_nib_draws_a_line_of_no_width_as_nothing():
+    import torch
+    from strokes.registry import get_style
+    line = torch.tensor([[.1, .5, .5, .5, .9, .5, 0, 0, 0, 0, 0, 0, 0, 0, 1.]], requires_grad=True)
+    fg, alpha = get_style("pen", min_width=0).rasterize(line, (16, 16))
+    assert torch.isfinite(alpha).all() and float(alpha.detach().max()) == 0
+    alpha.sum().backward()
+    assert torch.isfinite(line.grad).all()
