@@ -14,6 +14,7 @@ import numpy as np
 from .errors import ColorError
 
 
+PALETTE_BALANCE = 0.5      # balance of the assignment of a given palette's paints (as recolor's default)
 COLOUR_OPTIONS = ("palette", "colors", "colorize_like", "style_image", "style_weight")
 
 
@@ -57,9 +58,9 @@ def colour_options(image, palette=None, colors=None, colorize_like=None, style_i
     options = {}
     if colors is not None:
         paints = image_paints(image, colors, seed=seed)
-    if paints is not None:
+    if paints is not None:                 # a given palette keeps the picture's balance; the image's own paints are its clusters
         from .palette import PaletteSnap
-        options["constrain"] = PaletteSnap(paints)
+        options["constrain"] = PaletteSnap(paints, balance=PALETTE_BALANCE if colors is None else 0.0)
     if loss is not None:
         options["extra_loss"] = loss
 
