@@ -28,7 +28,7 @@ import torch
 
 from .lab import gamut_scale
 
-REFERENCE_SAMPLES = 8000 # reference pixels the transport is fitted on
+REFERENCE_SAMPLES = 8000  # reference pixels the transport is fitted on
 ROUNDS = 20              # random bases of the sliced transport
 PROJECT_EVERY = 5        # rounds between two returns into the gamut
 PIXEL_ROUNDS = 12        # rounds of the transport of the painting's pixels
@@ -36,14 +36,6 @@ COHERENCE = 15.0         # Lab distance over which strokes of like colour share 
 PIXEL_STEP = 0.5         # damping of its steps (strokes overlap)
 LIGHTNESS_WEIGHT = 0.3   # keep_lightness: how much L* guides which chroma a colour takes (0: chroma alone)
 FLOOR = 0.01             # every colour weighs at least this fraction of the mean weight (hidden strokes too)
-
-
-def weighted_quantiles(values: np.ndarray, weights: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Quantiles ``q`` in [0, 1] of ``values (N,)`` weighed by ``weights (N,)``."""
-    order = np.argsort(values, kind="stable")
-    cum = np.cumsum(weights[order])
-    cum = (cum - 0.5 * weights[order]) / cum[-1]
-    return np.interp(q, cum, values[order])
 
 
 def rank_lightness(L: np.ndarray, weights: np.ndarray, reference_L: np.ndarray) -> np.ndarray:
