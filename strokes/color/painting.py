@@ -14,6 +14,7 @@ import numpy as np
 from .errors import ColorError
 
 
+PALETTE_STEPS = 60         # optimizer steps per batch with a palette (the painter's default is 40; docs/colour.md)
 PALETTE_BALANCE = 0.5      # balance of the assignment of a given palette's paints (as recolor's default)
 COLOUR_OPTIONS = ("palette", "colors", "colorize_like", "style_image", "style_weight")
 
@@ -61,6 +62,7 @@ def colour_options(image, palette=None, colors=None, colorize_like=None, style_i
     if paints is not None:                 # a given palette keeps the picture's balance; the image's own paints are its clusters
         from .palette import PaletteSnap
         options["constrain"] = PaletteSnap(paints, balance=PALETTE_BALANCE if colors is None else 0.0)
+        options["steps"] = PALETTE_STEPS
     if loss is not None:
         options["extra_loss"] = loss
 
@@ -136,5 +138,5 @@ def paint(image, palette=None, colors=None, colorize_like=None, style_image=None
 
     image = image if isinstance(image, (str, Path)) else load_image(image)        # a stream is read once
     options, done = colour_options(image, palette, colors, colorize_like, style_image, style_weight, seed)
-    painting = paint_strokes(image, seed=seed, **options, **kwargs)
+    painting = paint_strokes(image, seed=seed, **{**options, **kwargs})
     return Painting(done(painting.strokes), painting.style, painting.seconds)

@@ -24,7 +24,7 @@ from .palette import assign, check_count, paints_rgb, parse_palette, pick_paints
 from .transfer import mean_variance_transfer, transport_colours, transport_pixels
 
 REFERENCE_SIZE = 128      # longest side the reference is read at (its colour distribution, not its detail)
-PIXELS_SIZE = 96          # longest side of the canvas on which the painting's pixels are transported
+PIXELS_SIZE = 72          # longest side of the canvas on which the painting's pixels are transported
 ONE_COLOUR = 1.0          # a reference whose Lab spread is below this (in every channel) has one colour
 
 
