@@ -5,7 +5,8 @@ Paints every bench image once (oil), then measures, side by side in one run:
 * recolour: for every ordered pair (painting of A, reference B), the sliced
   Wasserstein distance (POT, 200 projections, in the a*b* plane and in full
   Lab) of the painting's pixels to B's, before, after the OT recolouring and
-  after the Reinhard-style mean/variance baseline; the mean change of each
+  after the Reinhard-style mean/variance baseline (the painting's statistics taken
+  over its pixels, as the transport sees them); the mean change of each
   stroke's L* with keep_lightness; the time of a recolouring;
 * palette: K = 4, 8, 16 paints by ``recolor(colors=K)`` (distinct colours,
   PSNR to the input against the unconstrained painting), and painting with
@@ -64,7 +65,7 @@ def main(argv) -> int:
     names = [p.stem for p in images]
     photos = {p.stem: load_image(p) for p in images}
     print(f"# strokes.bench color: {len(images)} images, {args.strokes} strokes at {args.size} px, "
-          f"style {args.style}; {machine()}; machine shared, figures noisy\n")
+          f"style {args.style}; {machine()}; load average {load_average()}; machine shared, figures noisy\n")
 
     def at_size(img):
         return resize(img, canvas_size(img.shape[2], img.shape[1], args.size))
@@ -192,7 +193,8 @@ def main(argv) -> int:
         print(f"| {w:g} | {sliced_distance(lab_pixels(img), style_lab):.2f} | "
               f"{psnr(img.permute(1, 2, 0).numpy(), target):.2f} | {sec:.1f} s |", flush=True)
     pictures[f"style-{content}-like-{style}"] = row[:1] + row[1:] + [at_size(photos[style])]
-    print(f"\nunconstrained paintings: median {np.median(paint_times):.1f} s")
+    print(f"\nunconstrained paintings: median {np.median(paint_times):.1f} s (cached ones: the time they took); "
+          f"load average at the end {load_average()}")
 
     if args.out is not None:
         (args.out / "img").mkdir(parents=True, exist_ok=True)
@@ -203,6 +205,11 @@ def main(argv) -> int:
             save_image(to_image(sheet), args.out / "img" / f"colour-{key}.png", optimize=True)
         print(f"wrote {len(pictures)} pictures to {args.out / 'img'}")
     return 0
+
+
+def load_average() -> str:
+    import os
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def recolor_like_mean(strokes, reference, image_to_lab, rgb_to_lab, lab_to_rgb):

@@ -1,8 +1,10 @@
 """Colour: recolour stored strokes, paint with a palette, colourize a gray photo, paint like a style image.
 
-POT does the transport (``ot.emd`` plans, ``ot.sliced_wasserstein_distance``
-as the oracle of our torch version), kornia the colour spaces (CIE Lab) and
-filters.
+POT does the transport (``ot.emd`` plans for the palette assignment and
+colourizing; ``ot.sliced_wasserstein_distance`` measures a recolouring and is
+the oracle of our torch version; the recolouring itself is sliced transport,
+exact 1-D plans along random directions), kornia the colour spaces (CIE Lab)
+and filters.
 
 * recolour strokes:      recolor (like= a picture, or palette= / colors=)
 * colourize:             colorize

@@ -37,6 +37,25 @@ def paint_options(args, image) -> dict:
     return options
 
 
+def many_options(args, kind: str) -> dict:
+    """The colour arguments for painting a folder or glob, checked once before any image is painted.
+
+    Returns the keyword arguments of :func:`strokes.color.painting.paint` to give every
+    image (``{}`` when no colour option is set); ``--colors K`` picks K paints per image.
+    """
+    from .errors import ColorError
+    from .painting import COLOUR_OPTIONS, check_request
+
+    given = {k: getattr(args, k) for k in COLOUR_OPTIONS if getattr(args, k) is not None}
+    if not given:
+        return {}
+    if kind == "video":
+        raise ColorError(f"{', '.join('--' + k.replace('_', '-') for k in given)}: not available for a video "
+                         "(paint its frames as a folder of images instead)")
+    check_request(**given, seed=args.seed, flags=True)
+    return {k: str(v) if k in ("colorize_like", "style_image") else v for k, v in given.items()}
+
+
 def finish(args, painting, image):
     """The painting with its final colours (exact paints, or chroma from --colorize-like)."""
     from ..painter import Painting

@@ -22,8 +22,9 @@ from ..strokeset import StrokeSet
 from .coverage import COVERAGE_SIZE, coverage
 from .errors import ColorError
 from .lab import image_to_lab, lab_to_rgb, rgb_to_lab
-from .transfer import FIT_COLOURS, FIT_PIXELS
 
+FIT_COLOURS = 1200                  # most stroke features the ot.emd plan is fitted on (the rest follow their nearest)
+FIT_PIXELS = 1500                   # reference pixels the plan is fitted on
 FEATURE_WEIGHTS = (1.0, 0.5, 0.5)   # lightness, its spread, gradient energy: lightness counts most
 
 

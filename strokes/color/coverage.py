@@ -42,20 +42,41 @@ def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: 
         ``means (S, F)``: each feature averaged under the stroke's visible weight
         (the picture's mean where a stroke is fully hidden), or ``None``.
     """
-    from ..registry import get_style
-
-    style = Shape() if style is None else get_style(style) if isinstance(style, str) else style
     H, W = canvas_size(stroke_set.width, stroke_set.height, size)
-    params = stroke_set.to_tensor()
-    S = len(params)
+    S = len(stroke_set)
     Fn = 0 if features is None else int(features.shape[0])
     feats = None if features is None else F.interpolate(
         features[None].float(), size=(H, W), mode="bilinear", antialias=True, align_corners=False)[0]
     area = torch.zeros(S)
     sums = torch.zeros(S, Fn)
-    light = torch.ones(H, W)                     # light let through by the strokes above
-    if S == 0:
-        return area, (None if feats is None else sums)
+    for start, stop, weight in visible(stroke_set, size, style):
+        area[start:stop] = weight.sum((1, 2)) / (H * W)
+        if feats is not None:
+            sums[start:stop] = torch.einsum("shw,fhw->sf", weight, feats) / (H * W)
+    if feats is None:
+        return area, None
+    means = sums / area.clamp(min=1e-12)[:, None]
+    hidden = area <= 1e-9
+    if bool(hidden.any()):                       # a stroke painted over: the picture's mean stands in
+        means[hidden] = feats.mean((1, 2))
+    return area, means
+
+
+def visible(stroke_set: StrokeSet, size: int = COVERAGE_SIZE, style=None, light: torch.Tensor | None = None):
+    """Each stroke's visible weight ``a_i * T_i`` per pixel, in chunks from the top stroke down.
+
+    Yields ``(start, stop, weight (stop - start, H, W))`` on the measuring canvas
+    (longest side ``size``); if ``light`` ``(H, W)`` is given it ends holding the
+    light that reaches the bare canvas.
+    """
+    from ..registry import get_style
+
+    style = Shape() if style is None else get_style(style) if isinstance(style, str) else style
+    H, W = canvas_size(stroke_set.width, stroke_set.height, size)
+    params = stroke_set.to_tensor()
+    light = torch.ones(H, W) if light is None else light        # light let through by the strokes above
+    if len(params) == 0:
+        return
     boxes = stroke_boxes(params, (H, W), reach=getattr(style, "reach", 1.0))
     with torch.no_grad():
         for start, stop, h, w in reversed(_chunks(boxes, max(1, CHUNK_PIXELS // (H * W)))):
@@ -64,18 +85,34 @@ def coverage(stroke_set: StrokeSet, features: torch.Tensor | None = None, size: 
             alpha = _on_canvas(small[:, 0], tops, lefts, (H, W))             # (s, H, W)
             clear = torch.log1p(-alpha.clamp(0, 1 - 1e-6))                    # (s, H, W)
             above = clear.flip(0).cumsum(0).flip(0) - clear                  # later strokes of the chunk
-            weight = alpha * above.exp() * light                             # (s, H, W)
-            area[start:stop] = weight.sum((1, 2)) / (H * W)
-            if feats is not None:
-                sums[start:stop] = torch.einsum("shw,fhw->sf", weight, feats) / (H * W)
-            light = light * clear.sum(0).exp()
-    if feats is None:
-        return area, None
-    means = sums / area.clamp(min=1e-12)[:, None]
-    hidden = area <= 1e-9
-    if bool(hidden.any()):                       # a stroke painted over: the picture's mean stands in
-        means[hidden] = feats.mean((1, 2))
-    return area, means
+            yield start, stop, alpha * above.exp() * light                   # (s, H, W)
+            light *= clear.sum(0).exp()
+
+
+def weight_matrix(stroke_set: StrokeSet, size: int = COVERAGE_SIZE, style=None, least: float = 1e-3):
+    """How much each stroke shows at each pixel, as a sparse ``(H*W, S + 1)`` matrix (scipy CSR).
+
+    Column ``S`` is the bare canvas; entries below ``least`` are dropped. A
+    pixel's colour is close to this matrix times the strokes' colours
+    (exactly so for flat strokes with the ribbon :class:`Shape`).
+    """
+    from scipy.sparse import coo_matrix
+
+    H, W = canvas_size(stroke_set.width, stroke_set.height, size)
+    S = len(stroke_set)
+    light = torch.ones(H, W)
+    rows, cols, values = [], [], []
+    for start, stop, weight in visible(stroke_set, size, style, light):
+        s, pixel = torch.nonzero(weight.reshape(stop - start, -1) > least, as_tuple=True)
+        rows.append(pixel)
+        cols.append(s + start)
+        values.append(weight.reshape(stop - start, -1)[s, pixel])
+    rows.append(torch.arange(H * W))
+    cols.append(torch.full((H * W,), S))
+    values.append(light.reshape(-1))
+    matrix = coo_matrix((torch.cat(values).double().numpy(), (torch.cat(rows).numpy(), torch.cat(cols).numpy())),
+                        shape=(H * W, S + 1))
+    return matrix.tocsr()
 
 
 class Shape:

@@ -7,9 +7,46 @@ and a finishing step for the painted strokes; both ``strokes paint`` and
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .errors import ColorError
+
+
+PALETTE_STEPS = 60         # optimizer steps per batch with a palette (the painter's default is 40; docs/colour.md)
+PALETTE_BALANCE = 0.5      # balance of the assignment of a given palette's paints (as recolor's default)
+COLOUR_OPTIONS = ("palette", "colors", "colorize_like", "style_image", "style_weight")
+
+
+def check_request(palette=None, colors=None, colorize_like=None, style_image=None, style_weight=None,
+                  seed: int = 0, flags: bool = False):
+    """Check a colour request before anything is painted: a :class:`ColorError` names the bad option.
+
+    Reads the palette and every picture named; returns ``(paints (K, 3) RGB or None, style loss or None)``.
+    """
+    from .palette import check_count, parse_palette
+
+    name = (lambda n: "--" + n.replace("_", "-")) if flags else (lambda n: n)
+    if palette is not None and colors is not None:
+        raise ColorError(f"{name('palette')} and {name('colors')}: expected one of them, got both")
+    if colorize_like is not None and (palette is not None or colors is not None):
+        raise ColorError(f"{name('colorize_like')}: cannot be combined with {name('palette')} or {name('colors')} "
+                         "(a palette fixes the colours)")
+    if style_weight is not None and style_image is None:
+        raise ColorError(f"{name('style_weight')}: needs {name('style_image')}")
+    paints = parse_palette(palette, what=name("palette")) if palette is not None else None
+    if colors is not None:
+        check_count(colors, what=name("colors"))
+    if colorize_like is not None:
+        from .recolor import load_reference
+        load_reference(colorize_like, what=name("colorize_like"))
+    loss = None
+    if style_image is not None:
+        from .style_image import WEIGHT
+        loss = style_loss(style_image, WEIGHT if style_weight is None else style_weight, seed=seed,
+                          what=name("style_image"))
+    return paints, loss
 
 
 def colour_options(image, palette=None, colors=None, colorize_like=None, style_image=None, style_weight=None,
@@ -18,31 +55,16 @@ def colour_options(image, palette=None, colors=None, colorize_like=None, style_i
 
     ``finish(strokes) -> strokes`` gives the painted strokes their final colours.
     """
-    from .palette import PaletteSnap, check_count, parse_palette
-
-    name = (lambda n: "--" + n.replace("_", "-")) if flags else (lambda n: n)
+    paints, loss = check_request(palette, colors, colorize_like, style_image, style_weight, seed, flags)
     options = {}
-    if palette is not None and colors is not None:
-        raise ColorError(f"{name('palette')} and {name('colors')}: expected one of them, got both")
-    if colorize_like is not None and (palette is not None or colors is not None):
-        raise ColorError(f"{name('colorize_like')}: cannot be combined with {name('palette')} or {name('colors')} "
-                         "(a palette fixes the colours)")
-    if style_weight is not None and style_image is None:
-        raise ColorError(f"{name('style_weight')}: needs {name('style_image')}")
-    paints = None
-    if palette is not None:
-        paints = parse_palette(palette, what=name("palette"))
-    elif colors is not None:
-        paints = image_paints(image, check_count(colors, what=name("colors")), seed=seed)
-    if paints is not None:
-        options["constrain"] = PaletteSnap(paints)
-    if colorize_like is not None:
-        from .recolor import load_reference
-        load_reference(colorize_like, what=name("colorize_like"))
-    if style_image is not None:
-        from .style_image import WEIGHT
-        options["extra_loss"] = style_loss(style_image, WEIGHT if style_weight is None else style_weight,
-                                           seed=seed, what=name("style_image"))
+    if colors is not None:
+        paints = image_paints(image, colors, seed=seed)
+    if paints is not None:                 # a given palette keeps the picture's balance; the image's own paints are its clusters
+        from .palette import PaletteSnap
+        options["constrain"] = PaletteSnap(paints, balance=PALETTE_BALANCE if colors is None else 0.0)
+        options["steps"] = PALETTE_STEPS
+    if loss is not None:
+        options["extra_loss"] = loss
 
     def finish(strokes):
         if paints is not None:
@@ -110,9 +132,11 @@ def paint(image, palette=None, colors=None, colorize_like=None, style_image=None
     colorize_like: ``image`` is grayscale, colours come from this picture (:func:`colorize`);
     style_image, style_weight: add the sliced-Wasserstein style term (:class:`StyleLoss`).
     """
+    from ..images import load_image
     from ..painter import Painting
     from ..painter import paint as paint_strokes
 
+    image = image if isinstance(image, (str, Path)) else load_image(image)        # a stream is read once
     options, done = colour_options(image, palette, colors, colorize_like, style_image, style_weight, seed)
-    painting = paint_strokes(image, seed=seed, **options, **kwargs)
+    painting = paint_strokes(image, seed=seed, **{**options, **kwargs})
     return Painting(done(painting.strokes), painting.style, painting.seconds)

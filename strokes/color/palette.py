@@ -125,25 +125,30 @@ def paints_rgb(paints_lab: np.ndarray) -> np.ndarray:
 
 
 class PaletteSnap:
-    """The painter's palette constraint: every stroke's colour (start = end) snapped to its nearest paint.
+    """The painter's palette constraint: every stroke's colour (start = end) snapped to a paint.
 
-    Called on decoded strokes ``(S, 15)`` while the painter optimizes; the snap is
-    a straight-through step (the value is the paint, the gradient goes to the
-    free colour underneath), so a stroke can still change paint when another
-    paint suits the picture better, and what the painter keeps is exactly a paint.
+    Called on decoded strokes ``(S, 15)`` at every optimizer step. Each stroke takes the paint
+    of the colour it was seeded with (the picture's colour where it is placed): the nearest
+    paint, or with ``balance > 0`` the balanced assignment of :func:`assign` over the batch.
+    The snapped colour carries no gradient, so the colour stays that paint and the optimizer
+    moves the stroke's position, shape, width and opacity around it (snap, then re-optimize).
     """
 
-    def __init__(self, paints: Sequence):
+    def __init__(self, paints: Sequence, balance: float = 0.0):
         self.rgb = torch.as_tensor(np.asarray(paints, np.float64), dtype=torch.float32)
         self.lab = rgb_to_lab(self.rgb)
+        self.balance = float(balance)
 
     def __call__(self, params: torch.Tensor) -> torch.Tensor:
         from ..layout import COLOR_END, COLOR_START, COLORS
-        free = 0.5 * (params[:, COLOR_START] + params[:, COLOR_END])                  # (S, 3)
         with torch.no_grad():
-            near = torch.cdist(rgb_to_lab(free.detach().cpu()), self.lab).argmin(1)
-            paint = self.rgb[near].to(params)
-        snapped = free + (paint - free).detach()
+            free = rgb_to_lab((0.5 * (params[:, COLOR_START] + params[:, COLOR_END])).cpu())       # (S, 3)
+            if self.balance > 0:
+                which = torch.as_tensor(assign(free.double().numpy(), np.ones(len(free)),
+                                               self.lab.double().numpy(), self.balance))
+            else:
+                which = torch.cdist(free, self.lab).argmin(1)
+            paint = self.rgb[which].to(params)
         out = params.clone()
-        out[:, COLORS] = torch.cat([snapped, snapped], 1)
+        out[:, COLORS] = torch.cat([paint, paint], 1)
         return out

@@ -17,13 +17,14 @@ import torch
 
 from ..layout import COLOR_END, COLOR_START, COLORS
 from ..strokeset import StrokeSet
-from .coverage import coverage
+from .coverage import coverage, weight_matrix
 from .errors import ColorError
 from .lab import image_to_lab, lab_to_rgb, rgb_to_lab
 from .palette import assign, check_count, paints_rgb, parse_palette, pick_paints, to_hex
-from .transfer import mean_variance_transfer, transport_colours
+from .transfer import mean_variance_transfer, transport_colours, transport_pixels
 
 REFERENCE_SIZE = 128      # longest side the reference is read at (its colour distribution, not its detail)
+PIXELS_SIZE = 72          # longest side of the canvas on which the painting's pixels are transported
 ONE_COLOUR = 1.0          # a reference whose Lab spread is below this (in every channel) has one colour
 
 
@@ -46,13 +47,16 @@ def load_reference(like, what: str = "like") -> torch.Tensor:
     return lab
 
 
-def stroke_colours(stroke_set: StrokeSet) -> tuple[np.ndarray, np.ndarray]:
+def stroke_colours(stroke_set: StrokeSet, pixels=None) -> tuple[np.ndarray, np.ndarray]:
     """The painting's colours ``(2S + 1, 3)`` Lab and their mass ``(2S + 1,)``.
 
     All start colours, then all end colours (half its visible area each), then the
-    bare canvas (the area no stroke covers).
+    bare canvas (the area no stroke covers). ``pixels``: the strokes' :func:`weight_matrix`, if made already.
     """
-    area, _ = coverage(stroke_set)
+    if pixels is None:
+        area, _ = coverage(stroke_set)
+    else:
+        area = torch.as_tensor(np.asarray(pixels.sum(0)).ravel()[:-1] / pixels.shape[0])
     t = stroke_set.to_tensor()
     bg = torch.tensor([stroke_set.background], dtype=torch.float32)
     lab = rgb_to_lab(torch.cat([t[:, COLOR_START], t[:, COLOR_END], bg])).double().numpy()
@@ -102,9 +106,16 @@ def recolor(stroke_set: StrokeSet, like=None, keep_lightness: bool = True, amoun
     if method not in ("transport", "mean-variance"):
         raise ColorError(f"method: expected 'transport' or 'mean-variance', got {method!r}")
     reference = load_reference(like).double().numpy()
-    lab, weights = stroke_colours(stroke_set)
-    moved = transport_colours(lab, weights, reference, keep_lightness, seed=seed) if method == "transport" \
-        else mean_variance_transfer(lab, weights, reference, keep_lightness)
+    pixels = weight_matrix(stroke_set, size=PIXELS_SIZE)
+    lab, weights = stroke_colours(stroke_set, pixels)
+    S = len(stroke_set)
+    mean = lambda c: np.concatenate([0.5 * (c[:S] + c[S:2 * S]), c[2 * S:]])      # noqa: E731  (S + 1, 3)
+    if method == "mean-variance":                  # the painting's statistics: those of its pixels, as for OT
+        moved = mean_variance_transfer(lab, weights, reference, keep_lightness, pixels=pixels @ mean(lab))
+    else:
+        moved = transport_colours(lab, weights, reference, keep_lightness, seed=seed)
+        shift = transport_pixels(mean(moved), pixels, reference, keep_lightness, seed=seed)
+        moved = moved + np.concatenate([shift[:S], shift[:S], shift[S:]])
     return with_colours(stroke_set, lab + float(amount) * (moved - lab))
 
 

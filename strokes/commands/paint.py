@@ -110,14 +110,17 @@ def run(args) -> int:
                "threads": args.threads}
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
+    from strokes.color import cli as color
     kind = many_options.wanted(args)
     if kind is not None:                 # a folder, glob or video: many paintings, each without a checkpoint
         del options["checkpoint"]
-        return many_options.run(args, kind, dict(options, style=args.style, strokes=args.strokes, size=args.size,
-                                                 seed=args.seed, device=args.device))
+        options.update(style=args.style, strokes=args.strokes, size=args.size, seed=args.seed, device=args.device)
+        colour = color.many_options(args, kind)
+        if colour:
+            return many_options.run(args, kind, dict(options, **colour), painter="strokes.color.painting:paint")
+        return many_options.run(args, kind, options)
     if args.resume:
         options["resume"] = checkpoint
-    from strokes.color import cli as color
     options.update(color.paint_options(args, args.image))
     with folder_lock(out, f"strokes paint {args.image}", on_stale=_say):
         try:

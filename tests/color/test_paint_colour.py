@@ -77,3 +77,35 @@ class TestRecolorCommand:
             assert main(["recolor", str(src), *bad, "-o", str(tmp_path / "bad.json")]) == 1
             assert not (tmp_path / "bad.json").exists()
         assert "colour 1" in capsys.readouterr().err
+
+
+class TestPaintFolderInColour:
+    """`strokes paint FOLDER --palette/--colors ...` passes the colour options to every image."""
+
+    def folder(self, tmp_path):
+        from PIL import Image
+        folder = tmp_path / "in"
+        folder.mkdir()
+        for name, flip in (("a", False), ("b", True)):
+            picture = two_tone_picture(16, 20).flip(2) if flip else two_tone_picture(16, 20)
+            Image.fromarray((picture.permute(1, 2, 0).numpy() * 255).astype("uint8")).save(folder / f"{name}.png")
+        return folder
+
+    def test_palette_reaches_every_image(self, tmp_path):
+        out = tmp_path / "out"
+        argv = ["paint", str(self.folder(tmp_path)), "-o", str(out), "--strokes", "3", "--size", "16", "-q",
+                "--workers", "1", "--style", "marker"]
+        assert main([*argv, "--palette", "#1a3399,#ffffff"]) == 0
+        from strokes.files import load
+        allowed = {(26, 51, 153, 26, 51, 153), (255, 255, 255, 255, 255, 255)}
+        for name in ("a", "b"):
+            painted = load(out / name / "strokes.json")
+            assert painted.meta["palette"] == ["#1a3399", "#ffffff"]
+            assert {tuple(np.round(c * 255).astype(int)) for c in painted.params[:, 8:14]} <= allowed
+
+    def test_bad_colour_option_paints_nothing(self, tmp_path, capsys):
+        out = tmp_path / "out"
+        assert main(["paint", str(self.folder(tmp_path)), "-o", str(out), "--strokes", "3", "--size", "16", "-q",
+                     "--workers", "1", "--palette", "#12"]) == 1
+        assert "--palette: colour 1" in capsys.readouterr().err
+        assert not out.exists()

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from strokes.color import ColorError, parse_palette, recolor
 from strokes.files import load, save
@@ -47,3 +48,25 @@ class TestPalette:
     def test_bad_counts(self, k):
         with pytest.raises(ColorError, match="colors"):
             recolor(random_strokes(3), colors=k)
+
+
+class TestPaletteSnap:
+    def test_colours_are_paints_and_carry_no_gradient(self):
+        from strokes.color.palette import PaletteSnap
+        paints = np.array([[0.1, 0.2, 0.6], [1.0, 0.75, 0.3], [1.0, 1.0, 1.0]])
+        params = torch.rand(12, 15, requires_grad=True)
+        out = PaletteSnap(paints)(params)
+        allowed = torch.as_tensor(paints, dtype=torch.float32)
+        for c in (out[:, 8:11], out[:, 11:14]):
+            assert (torch.cdist(c, allowed).min(1).values < 1e-6).all()
+        out.sum().backward()
+        assert params.grad[:, 8:14].abs().max() == 0 and params.grad[:, :8].abs().max() > 0
+
+    def test_balance_uses_more_paints_than_nearest(self):
+        from strokes.color.palette import PaletteSnap
+        params = torch.rand(40, 15)
+        params[:, 8:14] = torch.tensor([0.5, 0.1, 0.1] * 2) + 0.05 * torch.rand(40, 6)      # all reddish
+        paints = np.array([[0.9, 0.1, 0.1], [0.1, 0.1, 0.9], [0.1, 0.8, 0.1]])
+        used = lambda snap: len(torch.unique(snap(params)[:, 8:11], dim=0))  # noqa: E731
+        assert used(PaletteSnap(paints)) == 1
+        assert used(PaletteSnap(paints, balance=0.5)) == 3
