@@ -32,9 +32,10 @@ WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.paint
 MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
 RECOLOR = 0.3               # a stroke whose colour is this far (sum over RGB) from the picture under it takes that colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
+STEPS = 18                  # optimizer steps per batch for a frame painted from the one before
 CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
 
-__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE"]
+__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE", "STEPS"]
 
 
 def _resize(image: torch.Tensor, size) -> torch.Tensor:
@@ -92,7 +93,7 @@ def _recolored(params: torch.Tensor, target: torch.Tensor, level_width: float) -
 
 
 def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
-            steps: int = 20, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
+            steps: int = STEPS, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
             threshold: float = CHANGE, seed=0) -> tuple[torch.Tensor, float]:
     """Frame t's strokes ``(S, 15)`` from frame t-1's ``previous`` ``(S, 15)``.
 
@@ -137,7 +138,8 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
         batch = params[first:first + count]
         active = active_all[first:first + count]
         if active.any():
-            base = draw(canvas.clone(), batch[~active], style)      # the batch's still strokes, under the moving ones
+            still = batch[~active]
+            base = draw(canvas.clone(), still, style) if len(still) else canvas.clone()   # still strokes under the moving
             width_px = level.width * min(level.work)
             length_px = LENGTH * width_px
             start = _recolored(batch[active], work_target, level.width)

@@ -40,11 +40,13 @@ class Carried:
     shifts: ``(S, 2)`` (dx, dy) pixels of the frames' size.
     changed: pixels under the stroke's box that differ from ``before`` once it moved (blurred, over the threshold).
     change: mean difference under the box once moved (sum over RGB).
+    mismatch: mean squared difference (sum over RGB) where the stroke shows, once moved.
     """
 
     shifts: torch.Tensor
     changed: torch.Tensor
     change: torch.Tensor
+    mismatch: torch.Tensor
 
 
 def shift_picture(image: torch.Tensor, shift, padding: str = "border") -> torch.Tensor:
@@ -115,8 +117,8 @@ def carry(params: torch.Tensor, now: torch.Tensor, before: torch.Tensor, style, 
     >>> moved = torch.roll(frame, 3, dims=2)
     >>> stroke = torch.tensor([[0.2, 0.3, 0.25, 0.25, 0.3, 0.2, 0.1, 0.1, 1, 1, 1, 1, 1, 1, 1.0]])
     >>> found = carry(stroke, moved, frame, get_style("marker"))
-    >>> [round(v, 2) for v in found.shifts[0].tolist()], int(found.changed[0])
-    ([3.0, 0.0], 0)
+    >>> [round(v) for v in found.shifts[0].tolist()]
+    [3, 0]
     """
     H, W = now.shape[-2:]
     reach = getattr(style, "reach", 1.0)
@@ -159,7 +161,7 @@ def carry(params: torch.Tensor, now: torch.Tensor, before: torch.Tensor, style, 
         shifts[:, 0] += _parabola(at(-1, 0), best, at(1, 0))
         shifts[:, 1] += _parabola(at(0, -1), best, at(0, 1))
     staying = cost(0, 0)
-    keep = best <= BETTER * staying
+    keep = (best <= BETTER * staying) & (staying > 1e-9)       # a stroke whose paint still matches stays put
     shifts[~keep] = 0
     boxes = stroke_boxes(shift_strokes(params.float(), shifts.float(), (h, w)), (h, w), reach=reach)
     changed = torch.zeros(len(params), dtype=torch.float64)
@@ -170,7 +172,8 @@ def carry(params: torch.Tensor, now: torch.Tensor, before: torch.Tensor, style, 
         diff = blur((a - shift_picture(b, s.tolist())).abs().sum(0, keepdim=True), 1.0)[0]
         changed[mine] = box_sums(boxes[mine], (diff > threshold).float())
         change[mine] = box_sums(boxes[mine], diff) / _area(boxes[mine])
-    return Carried((shifts / scale).float(), changed, change)
+    mismatch = torch.where(keep, best, staying)
+    return Carried((shifts / scale).float(), changed, change, mismatch)
 
 
 def _area(boxes: torch.Tensor) -> torch.Tensor:

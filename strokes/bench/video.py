@@ -29,21 +29,22 @@ def flicker(painted: np.ndarray, frames: np.ndarray) -> float:
 def main(argv) -> int:
     from strokes.bench._clips import synthetic_clip
     from strokes.bench.common import machine, psnr
-    from strokes.paint_video import paint_chunk
+    from strokes.painter import PaintOptions
+    from strokes.paint_video import STEPS_NEXT, paint_chunk
 
     ap = argparse.ArgumentParser(prog="python -m strokes.bench video")
     ap.add_argument("--frames", type=int, default=8)
     ap.add_argument("--size", type=int, default=96, help="longest side (the clip is 4:3)")
     ap.add_argument("--strokes", type=int, default=60)
     ap.add_argument("--style", default="oil")
-    ap.add_argument("--steps-next", type=int, default=20)
+    ap.add_argument("--steps-next", type=int, default=STEPS_NEXT)
     ap.add_argument("--device", default="cpu", help="cpu or cuda (a GPU worker's time per frame)")
     ap.add_argument("--out", type=Path, default=None, help="folder for a strip of input / coherent / fresh frames")
     a = ap.parse_args(argv)
 
     clip = synthetic_clip(a.frames, round(a.size * 3 / 4), a.size)
     print(f"video: synthetic clip, {a.frames} frames {clip.shape[2]}x{clip.shape[1]}, {a.strokes} strokes, "
-          f"style {a.style}, steps 60 / next {a.steps_next}; {machine()}")
+          f"style {a.style}, steps {PaintOptions().steps} / next {a.steps_next}; {machine()}")
     rows = {}
     for name, coherent in (("coherent", True), ("fresh", False)):
         t = time.perf_counter()
