@@ -2,17 +2,20 @@
 
 :func:`repaint` takes the strokes of the previous frame's painting, keeps
 every stroke (same count, same order: stroke ``i`` of frame t is stroke ``i``
-of frame t-1) and re-optimizes only the strokes whose box touches a part of
-the picture that changed, with fewer steps than a fresh painting. Strokes
-away from any change stay bit for bit as they were, so still parts of the
-video do not flicker at all, and moving parts are followed by the strokes
-already there instead of being painted anew.
+of frame t-1), first carries each stroke with its paint
+(:func:`strokes.motion.carry`: block matching on where the stroke shows, so
+a camera pan moves every stroke and a moving ball the strokes that paint
+it), then re-optimizes only the strokes whose box still holds a changed
+pixel, with fewer steps (``STEPS``) than a fresh painting. Strokes away
+from any change stay bit for bit as they were, so still parts of the video
+do not flicker at all, and moving parts are followed by the strokes already
+there instead of being painted anew.
 
 It walks the painter's own plan (:func:`strokes.painting.schedule.plan`):
 level by level, batch by batch, each batch's changed strokes optimized over
 the canvas of all strokes below them, on the level's working canvas, as the
-painter painted them. A stroke may move ``MOTION`` stroke lengths per frame
-and keeps its level's width range.
+painter painted them. A control point may move ``MOTION`` stroke lengths
+from where it was carried, and a stroke keeps its level's width range.
 """
 from __future__ import annotations
 
@@ -22,9 +25,9 @@ import torch.nn.functional as F
 
 from .geometry import stroke_boxes
 from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
+from .motion import carry, shift_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
-from .motion import carry, shift_strokes
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .rendering import draw
 
