@@ -1,17 +1,21 @@
 """Where each stroke's paint went between two frames: a shift per stroke, by block matching.
 
-:func:`carry` compares frame ``before`` with frame ``now`` under every
-stroke's box: for each whole-pixel shift within reach it sums how badly
-``now`` matches ``before`` moved by that shift there, takes the best (the
-fraction of a pixel from a parabola through its neighbours), and keeps no
-shift where moving does not match clearly better than staying. A camera
-pan moves every stroke the same way; a ball moves the strokes that paint
-it, and the sky behind stays put. It also says, per stroke, whether the
-picture under it still changed once it moved (:class:`Carried`), which is
-what :func:`strokes.coherence.repaint` re-optimizes.
+:func:`carry` compares frame ``before`` with frame ``now`` where each stroke
+*shows* in the painting (:func:`visible_paint`: its alpha times what the
+strokes above it let through): for whole-pixel shifts within ``MOST`` of the
+shorter side (every second pixel first, then the pixels next to each
+stroke's best) it sums how badly ``now`` matches ``before`` moved by that
+shift there, takes the best, adds the fraction of a pixel from a parabola
+through its neighbours, and keeps no shift where moving does not match
+clearly better than staying (``BETTER``) or where staying already matches
+exactly. A camera pan moves every stroke the same way; a ball moves the
+strokes that paint it, and a stroke of sky behind it stays put. It also
+says, per stroke, whether the picture under its box still changed once it
+moved (:class:`Carried`), which is what :func:`strokes.coherence.repaint`
+re-optimizes.
 
 The matching runs on the frames shrunk to ``MATCH_SIDE`` pixels (longest
-side), so its cost does not grow with the painting's size.
+side), so its cost hardly grows with the painting's size.
 """
 from __future__ import annotations
 
