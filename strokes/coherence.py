@@ -2,17 +2,20 @@
 
 :func:`repaint` takes the strokes of the previous frame's painting, keeps
 every stroke (same count, same order: stroke ``i`` of frame t is stroke ``i``
-of frame t-1) and re-optimizes only the strokes whose box touches a part of
-the picture that changed, with fewer steps than a fresh painting. Strokes
-away from any change stay bit for bit as they were, so still parts of the
-video do not flicker at all, and moving parts are followed by the strokes
-already there instead of being painted anew.
+of frame t-1), first carries each stroke with its paint
+(:func:`strokes.motion.carry`: block matching on where the stroke shows, so
+a camera pan moves every stroke and a moving ball the strokes that paint
+it), then re-optimizes only the strokes whose box still holds a changed
+pixel, with fewer steps (``STEPS``) than a fresh painting. Strokes away
+from any change stay bit for bit as they were, so still parts of the video
+do not flicker at all, and moving parts are followed by the strokes already
+there instead of being painted anew.
 
 It walks the painter's own plan (:func:`strokes.painting.schedule.plan`):
 level by level, batch by batch, each batch's changed strokes optimized over
 the canvas of all strokes below them, on the level's working canvas, as the
-painter painted them. A stroke may move ``MOTION`` stroke lengths per frame
-and keeps its level's width range.
+painter painted them. A control point may move ``MOTION`` stroke lengths
+from where it was carried, and a stroke keeps its level's width range.
 """
 from __future__ import annotations
 
@@ -22,18 +25,20 @@ import torch.nn.functional as F
 
 from .geometry import stroke_boxes
 from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
+from .motion import carry, shift_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .rendering import draw
 
 WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
-MOTION = 0.35               # a control point may move this many stroke lengths from one frame to the next
+MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
 RECOLOR = 0.3               # a stroke whose colour is this far (sum over RGB) from the picture under it takes that colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
+STEPS = 18                  # optimizer steps per batch for a frame painted from the one before
 CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
 
-__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE"]
+__all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE", "STEPS"]
 
 
 def _resize(image: torch.Tensor, size) -> torch.Tensor:
@@ -54,16 +59,6 @@ def changed_pixels(now: torch.Tensor, before: torch.Tensor, threshold: float = C
     """
     diff = blur((now - before).abs().sum(0, keepdim=True), 1.0)[0]
     return diff > threshold
-
-
-def _box_sums(params: torch.Tensor, values: torch.Tensor, reach: float):
-    """``(sum, area)`` ``(S,)`` of ``values`` ``(H, W)`` over every stroke's box."""
-    H, W = values.shape
-    boxes = stroke_boxes(params, (H, W), reach=reach)
-    summed = F.pad(values.double().cumsum(0).cumsum(1), (1, 0, 1, 0))      # integral image
-    t, l, b, r = boxes.unbind(1)
-    inside = summed[b, r] - summed[t, r] - summed[b, l] + summed[t, l]
-    return inside, ((b - t) * (r - l)).clamp(min=1).double()
 
 
 def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: float) -> Bounds:
@@ -101,23 +96,25 @@ def _recolored(params: torch.Tensor, target: torch.Tensor, level_width: float) -
 
 
 def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
-            steps: int = 20, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
+            steps: int = STEPS, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
             threshold: float = CHANGE, seed=0) -> tuple[torch.Tensor, float]:
     """Frame t's strokes ``(S, 15)`` from frame t-1's ``previous`` ``(S, 15)``.
 
-    Strokes whose box holds a changed pixel are re-optimized from where they
-    were (recoloured first where an object of another colour moved in); a
-    stroke whose box changed a lot on average (``RESEED``: something moved
-    through it) is seeded anew, as the painter seeds, where the canvas is most
-    wrong among the changed pixels, and keeps its place in the order.
+    Every stroke is first carried with the paint under it (:func:`strokes.motion.carry`:
+    a camera pan moves them all, a moving object the strokes that paint it).
+    Strokes whose box still holds a changed pixel once carried are re-optimized
+    from there (recoloured first where an object of another colour moved in);
+    a stroke whose box changed a lot on average (``RESEED``: something moved
+    through it that it could not follow) is seeded anew, as the painter seeds,
+    where the canvas is most wrong under such strokes, and keeps its place in the order.
 
     Args:
         previous: strokes of the previous frame's painting, canvas-relative.
         target: this frame ``(3, H, W)`` in [0, 1] at the painting's size.
-        before: the previous frame ``(3, H, W)``, to find what changed.
+        before: the previous frame ``(3, H, W)``, to find what moved and what changed.
         style: what draws the strokes (a :class:`~strokes.style.Style`).
         background: RGB of the bare canvas.
-        steps: optimizer steps per batch (a fresh painting takes 60).
+        steps: optimizer steps per batch (a fresh painting takes the painter's ``steps``).
         seed: seeds the places of re-seeded strokes (give the frame number too).
 
     Returns:
@@ -127,35 +124,35 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
 
     S = len(previous)
     H, W = target.shape[-2:]
-    params = previous.detach().clone()
-    bg = torch.as_tensor(background, dtype=torch.float32, device=target.device)
-    change_full = blur((target - before).abs().sum(0, keepdim=True), 1.0)
     reach = getattr(style, "reach", 1.0)
+    carried = carry(previous.detach().cpu(), target.cpu(), before.cpu(), style, threshold=threshold)
+    params = shift_strokes(previous.detach(), carried.shifts.to(previous.device), (H, W))
+    active_all = (carried.changed > 0).to(params.device)
+    anew_all = (carried.change > RESEED).to(params.device) & active_all
+    bg = torch.as_tensor(background, dtype=torch.float32, device=target.device)
     moved = 0
     current = None
     for level, first, count in batches(plan(S, (H, W), max_batch)):
         if current is not level:
             current = level
             work_target = _resize(target, level.work).clamp(0, 1)
-            change = _resize(change_full, level.work)[0]
-            changed = change > threshold
             angles = None
             canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
         batch = params[first:first + count]
-        hits, area = _box_sums(batch, changed.float(), reach)
-        active = hits > 0
+        active = active_all[first:first + count]
         if active.any():
-            base = draw(canvas.clone(), batch[~active], style)      # the batch's still strokes, under the moving ones
+            still = batch[~active]
+            base = draw(canvas.clone(), still, style) if len(still) else canvas.clone()   # still strokes under the moving
             width_px = level.width * min(level.work)
             length_px = LENGTH * width_px
             start = _recolored(batch[active], work_target, level.width)
             bounds = _motion_bounds(start, level.work, MOTION * LENGTH * width_px, level.width)
-            total, _ = _box_sums(batch, change, reach)
-            anew = ((total / area)[active] > RESEED).to(start.device)
+            anew = anew_all[first:first + count][active]
             if anew.any():
                 if angles is None:
                     angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
-                error = blur(base - work_target, SEED_BLUR * width_px).abs().sum(0) * changed
+                where = _inside_boxes(stroke_boxes(start[anew], level.work, reach=reach), level.work)
+                error = blur(base - work_target, SEED_BLUR * width_px).abs().sum(0) * where
                 places = pick_places(error, int(anew.sum()), spacing=length_px,
                                      rng=np.random.default_rng([*np.atleast_1d(seed), first]))
                 fresh = initial_strokes(places, work_target, angles, width=width_px, length=length_px, opacity=0.98)
@@ -171,3 +168,11 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             moved += int(active.sum())
         canvas = draw(canvas, batch, style)           # in place
     return params, moved / max(1, S)
+
+
+def _inside_boxes(boxes: torch.Tensor, size) -> torch.Tensor:
+    """``(H, W)`` 1 inside any of the boxes ``(S, 4)``, 0 elsewhere."""
+    mask = torch.zeros(size, device=boxes.device)
+    for t, l, b, r in boxes.tolist():
+        mask[t:b, l:r] = 1
+    return mask

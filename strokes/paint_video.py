@@ -29,9 +29,9 @@ import numpy as np
 import torch
 
 from .atomic import atomic_path
-from .coherence import CHANGE, repaint
+from .coherence import CHANGE, STEPS, repaint
 
-STEPS_NEXT = 20    # optimizer steps per batch for a frame painted from the one before (a fresh painting: 60)
+STEPS_NEXT = STEPS    # optimizer steps per batch for a frame painted from the one before
 
 __all__ = ["paint_video", "paint_chunk", "read_clip", "load_video_strokes", "parse_frames", "VideoResult",
            "VIDEO_INSTALL"]

@@ -18,8 +18,9 @@ def add_arguments(parser) -> None:
     g.add_argument("--force", action="store_true", help="repaint images whose outputs exist (default: skip them)")
     g.add_argument("--frames", default=None, metavar="A:B", help="video: source frames A to B-1 (default: all)")
     g.add_argument("--every", type=int, default=1, metavar="K", help="video: paint every K-th frame (default: 1)")
-    g.add_argument("--steps-next", type=int, default=20, metavar="N",
-                   help="video: optimizer steps per batch for frames after the first (default: 20)")
+    g.add_argument("--steps-next", type=int, default=None, metavar="N",
+                   help="video: optimizer steps per batch for frames after the first "
+                        "(default: strokes.coherence.STEPS, 18)")
     g.add_argument("--independent", action="store_true",
                    help="video: paint every frame afresh instead of from the frame before")
     g.add_argument("--chunk", type=int, default=None, metavar="N",
@@ -50,7 +51,8 @@ def run(args, kind: str, options: dict, painter: str = "strokes.painter:paint") 
         from strokes.paint_video import paint_video
         formats = ("mp4",) + ("gif",) * args.gif + ("webp",) * args.webp
         result = paint_video(args.image, args.out, frames=args.frames, every=args.every,
-                             coherent=not args.independent, steps_next=args.steps_next,
+                             coherent=not args.independent,
+                             **({} if args.steps_next is None else {"steps_next": args.steps_next}),
                              workers=args.workers if args.workers is not None else (1 if not ray else None),
                              ray=ray, chunk=args.chunk, formats=formats, progress=not args.quiet, **options)
         if not args.quiet:

@@ -37,6 +37,8 @@ def add_arguments(parser) -> None:
                              "#rrggbb or r,g,b in [0, 1] (default: auto)")
     parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
                         help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
+    parser.add_argument("--steps", type=int, default=None, metavar="N",
+                        help="optimizer steps per batch of strokes (default: the painter's own); fewer paint faster, rougher")
     parser.add_argument("--device", default="auto", metavar="DEV", help="auto, cpu, cuda, ... (default: auto)")
     parser.add_argument("--renderer", default="auto", choices=("auto", "style", "neural", "mixed"),
                         help="what draws strokes while optimizing: the style itself, its neural renderer, the "
@@ -111,6 +113,10 @@ def run(args) -> int:
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
     from strokes.color import cli as color
+    if args.steps is not None:
+        if args.steps < 1:
+            raise ValueError(f"--steps {args.steps}: expected at least 1")
+        options["steps"] = args.steps
     kind = many_options.wanted(args)
     if kind is not None:                 # a folder, glob or video: many paintings, each without a checkpoint
         del options["checkpoint"]

@@ -117,3 +117,85 @@ def test_worker_processes_isolate_a_bad_image(tmp_path):
     summary = paint_many(src, tmp_path / "out", workers=2, progress=False, **OPTIONS)
     assert summary.painted == ["img0", "img1"] or sorted(summary.painted) == ["img0", "img1"]
     assert [os.path.basename(s) for s, _ in summary.failed] == ["bad.png"]
+
+
+CORRUPT = {"broken": b"\x89PNG\r\n\x1a\n cut short", "empty": b"", "text": b"not an image at all"}
+TINY = ["--style", "marker", "--strokes", "3", "--size", "16", "--steps", "2", "-q"]
+
+
+def batch_with_corrupt_ones(folder, n):
+    """``n`` small pictures, 3 of them corrupt (spread through the batch, by name)."""
+    folder.mkdir()
+    bad = {n // 6: "broken", n // 2: "empty", n - 2: "text"}
+    for k in range(n):
+        if k in bad:
+            (folder / f"img{k:03d}.png").write_bytes(CORRUPT[bad[k]])
+            continue
+        im = Image.new("RGB", (32, 24), (k * 2 % 256, 90, 200 - k))
+        im.paste((230, 200 - k, 40), (4 + k % 10, 4, 20, 18))
+        im.save(folder / f"img{k:03d}.png")
+    return sorted(f"img{k:03d}.png" for k in bad)
+
+
+def finished(out):
+    """``{image folder: mtime of its painting.png}`` for every finished image."""
+    return {p.parent.name: p.stat().st_mtime_ns for p in out.glob("*/painting.png")}
+
+
+def failed_names(err):
+    """The file names of the summary's ``failed: FILE: reason`` lines."""
+    return sorted(os.path.basename(line.split(": ")[1]) for line in err.splitlines()
+                  if line.strip().startswith("failed:"))
+
+
+def test_ten_images_three_corrupt_interrupted_and_resumed_from_the_command(tmp_path, monkeypatch, capsys):
+    src, out = tmp_path / "in", tmp_path / "out"
+    bad = batch_with_corrupt_ones(src, 10)
+    real, calls = many.paint_files, []
+
+    def ctrl_c_at_the_sixth(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(many, "paint_files", ctrl_c_at_the_sixth)
+    assert main(["paint", str(src), "-o", str(out), "--workers", "1"] + TINY) == 130
+    err = capsys.readouterr().err
+    before = finished(out)
+    assert len(before) == 4 and "4 painted, 0 already done, 1 failed" in err and "interrupted" in err
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)          # nothing else written, not even half
+    monkeypatch.setattr(many, "paint_files", real)
+    assert main(["paint", str(src), "-o", str(out), "--workers", "1"] + TINY) == 1
+    err = capsys.readouterr().err
+    assert "3 painted, 4 already done, 3 failed" in err
+    assert failed_names(err) == bad
+    after = finished(out)
+    assert len(after) == 7 and all(after[name] == t for name, t in before.items())     # not repainted
+
+
+@pytest.mark.slow
+def test_a_hundred_images_three_corrupt_survive_a_real_ctrl_c(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    bad = batch_with_corrupt_ones(src, 100)
+    command = [sys.executable, "-m", "strokes", "paint", str(src), "-o", str(out), "--workers", "2"] + TINY
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while len(finished(out)) < 10 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGINT)                  # Ctrl-C: the whole process group, workers too
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    before = finished(out)
+    assert 10 <= len(before) < 97 and "interrupted" in err
+    assert not [p for p in out.rglob("*") if p.is_file() and p.name not in ("painting.png", "strokes.json")]
+    again = subprocess.run(command, stderr=subprocess.PIPE, text=True, timeout=600)
+    assert again.returncode == 1, again.stderr
+    assert f"{97 - len(before)} painted, {len(before)} already done, 3 failed" in again.stderr
+    assert failed_names(again.stderr) == bad
+    after = finished(out)
+    assert len(after) == 97 and all(after[name] == t for name, t in before.items())    # none repainted

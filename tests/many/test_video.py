@@ -84,3 +84,27 @@ def test_the_command_paints_a_video(tmp_path, capsys):
     assert {p.name for p in (tmp_path / "out").iterdir()} == {"painting.mp4", "painting.webp", "strokes.npz"}
     assert main(["paint", str(src), "-o", str(tmp_path / "x"), "--frames", "5", "-q"]) == 1
     assert "--frames '5'" in capsys.readouterr().err
+
+
+def test_strokes_are_carried_with_their_paint_a_pan_moves_all_a_ball_only_its_own():
+    from strokes.motion import carry, shift_picture
+    from strokes.painter import paint
+    from strokes.registry import get_style
+
+    yy, xx = torch.meshgrid(torch.linspace(0, 1, 24), torch.linspace(0, 1, 40), indexing="ij")
+    scene = torch.stack([0.5 + 0.4 * torch.sin(9 * xx + 3 * yy), 0.5 + 0.4 * torch.cos(7 * yy - 4 * xx), 0.3 + 0 * xx])
+    panned = shift_picture(scene, (-2.0, 0.0))
+    style = get_style("marker")
+    strokes = paint(scene, style=style, strokes=12, size=40, steps=8, progress=False).strokes.to_tensor()
+    found = carry(strokes, panned, scene, style)
+    inside = (strokes[:, 2].clamp(0, 1) * 40 > 6) & (strokes[:, 2] * 40 < 34)     # away from the edges
+    assert torch.allclose(found.shifts[inside], torch.tensor([-2.0, 0.0]), atol=0.35)
+    ball = scene.clone()
+    ball[:, 4:12, 4:12] = torch.tensor([0.9, 0.1, 0.1]).view(3, 1, 1)
+    rolled = scene.clone()
+    rolled[:, 4:12, 9:17] = torch.tensor([0.9, 0.1, 0.1]).view(3, 1, 1)
+    painted = paint(ball, style=style, strokes=12, size=40, steps=8, progress=False).strokes.to_tensor()
+    found = carry(painted, rolled, ball, style)
+    moved = found.shifts.abs().sum(1) > 0
+    assert moved.any() and not moved.all()                          # the sky behind stays put
+    assert torch.allclose(found.shifts[moved].median(0).values, torch.tensor([5.0, 0.0]), atol=1.0)
