@@ -107,4 +107,6 @@ def test_strokes_are_carried_with_their_paint_a_pan_moves_all_a_ball_only_its_ow
     found = carry(painted, rolled, ball, style)
     moved = found.shifts.abs().sum(1) > 0
     assert moved.any() and not moved.all()                          # the sky behind stays put
-    assert torch.allclose(found.shifts[moved].median(0).values, torch.tensor([5.0, 0.0]), atol=1.0)
+    shifts = found.shifts[moved]
+    assert (shifts[:, 0] > 0).all() and (shifts[:, 1].abs() < 1).all()      # all with the ball, to the right
+    assert abs(float(shifts[:, 0].max()) - 5.0) < 1.0                       # the ball's own stroke all the way
