@@ -97,7 +97,7 @@ def _recolored(params: torch.Tensor, target: torch.Tensor, level_width: float) -
 
 def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
             steps: int = STEPS, lr: float = 0.15, ot_weight: float = 0.1, max_batch: int = 100,
-            threshold: float = CHANGE, seed=0) -> tuple[torch.Tensor, float]:
+            threshold: float = CHANGE, seed=0, bend: float = 0.0) -> tuple[torch.Tensor, float]:
     """Frame t's strokes ``(S, 15)`` from frame t-1's ``previous`` ``(S, 15)``.
 
     Every stroke is first carried with the paint under it (:func:`strokes.motion.carry`:
@@ -116,6 +116,8 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
         background: RGB of the bare canvas.
         steps: optimizer steps per batch (a fresh painting takes the painter's ``steps``).
         seed: seeds the places of re-seeded strokes (give the frame number too).
+        bend: the painter's straightening term (:func:`strokes.painting.optimize.bending`);
+            video leaves strokes free to curl (see :data:`strokes.paint_video.BEND`).
 
     Returns:
         ``(strokes (S, 15), share of strokes re-optimized)``.
@@ -161,7 +163,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
                                        width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
                 bounds.low[anew], bounds.high[anew] = seeded.low, seeded.high
             new, _ = optimize_batch(start, bounds, base, work_target, style, bg,
-                                    ot_weight=ot_weight, steps=steps, lr=lr)
+                                    ot_weight=ot_weight, steps=steps, lr=lr, bend=bend)
             batch = batch.clone()
             batch[active] = new
             params[first:first + count] = batch

@@ -139,6 +139,13 @@ def read_clip(path, size: int, frames: slice = slice(None), every: int = 1):
 
 # -- painting a run of frames (in a worker) -------------------------------------------------
 
+# Video frames are painted without the painter's straightening term: measured with
+# ``python -m strokes.bench video``, the straighter strokes it gives the first frame
+# left the coherent frames about 1 dB below painting every frame afresh, against
+# 0.04 dB without it (see docs/scale.md). A ``bend`` paint option overrides it.
+BEND = 0.0
+
+
 def _tensor(frame: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(frame)).permute(2, 0, 1).float() / 255
 
@@ -157,6 +164,8 @@ def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int =
     from .registry import get_style
     from .rendering import to_image
     from .strokeset import StrokeSet
+
+    paint_options.setdefault("bend", BEND)
 
     torch.set_num_threads(1)
     T, H, W, _ = frames.shape
@@ -180,7 +189,7 @@ def paint_chunk(frames: np.ndarray, style="oil", strokes: int = 500, seed: int =
             params, moved[t] = repaint(previous, target, _tensor(frames[t - 1]).to(dev), look, first,
                                        steps=steps_next, threshold=threshold, seed=(seed, t),
                                        ot_weight=paint_options.get("ot_weight", 0.1),
-                                       max_batch=paint_options.get("max_batch", 100))
+                                       max_batch=paint_options.get("max_batch", 100), bend=paint_options["bend"])
             background = first
         picture = Painting(StrokeSet(params.cpu(), width=W, height=H, background=background), look)
         painted[t] = np.asarray(to_image(picture.tensor(device=dev)))
