@@ -38,10 +38,11 @@ def _accepts_quick(name: str) -> bool:
     return "--quick" in out.stdout
 
 
-def run_one(name: str, quick: bool) -> tuple[int, str]:
-    """Run one benchmark in its own process; returns its exit status and its section of the page."""
+def run_one(name: str, quick: bool, extra: list[str] = ()) -> tuple[int, str]:
+    """Run one benchmark in its own process (``extra``: its own options); returns its exit status and its section."""
     from strokes.bench.common import machine
-    command = ["python", "-m", "strokes.bench", name] + (["--quick"] if quick and _accepts_quick(name) else [])
+    command = (["python", "-m", "strokes.bench", name] + (["--quick"] if quick and _accepts_quick(name) else [])
+               + list(extra))
     load = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     t = time.perf_counter()
@@ -73,7 +74,9 @@ def main(argv) -> int:
     ap.add_argument("--only", help=f"comma-separated benchmarks (default: all of {', '.join(names)})")
     ap.add_argument("--quick", action="store_true", help="pass --quick to each benchmark that has it")
     ap.add_argument("--write", type=Path, metavar="PAGE", help="write the reports into this markdown page")
-    args = ap.parse_args(argv)
+    ap.epilog = "Options after -- go to each chosen benchmark (e.g. -- --primitive PATH for versus)."
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     chosen = args.only.split(",") if args.only else names
     unknown = sorted(set(chosen) - set(names))
     if unknown:
@@ -81,7 +84,7 @@ def main(argv) -> int:
         return 2
     failed = []
     for name in chosen:
-        status, text = run_one(name, args.quick)
+        status, text = run_one(name, args.quick, extra)
         print(text)
         if status:
             failed.append(name)
