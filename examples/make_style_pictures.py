@@ -2,10 +2,10 @@
 
     python examples/make_style_pictures.py [OUT_DIR] [SIZE]
 
-writes, into ``docs/img`` by default, ``style-<name>.png`` (longest side
+writes, into ``docs/img`` by default, ``style-<name>.jpg`` (longest side
 ``SIZE``, 1024 by default), ``style-<name>-detail.png`` (a 320 x 240 crop at
-full resolution, where the texture shows), ``style-pencil-monochrome.png`` and
-``styles-side-by-side.png`` (all five, small). Deterministic: seed 0.
+full resolution, where the texture shows), ``style-pencil-monochrome.jpg`` and
+``styles-side-by-side.jpg`` (all five, small). Deterministic: seed 0.
 
 The still life is a painting, so pencil draws it in its painting look
 (``look="hatching"``, in colour, as ``strokes paint --style pencil`` does);
@@ -35,14 +35,14 @@ def main(argv) -> int:
     os.makedirs(out, exist_ok=True)
     still_life = strokes.load(EXAMPLE)
     small = []
-    painting = {"pencil": {"look": "hatching", "monochrome": False}}
-    jobs = [(name, painting.get(name, {}), "") for name in BUILTIN_STYLES if name != "pen"]
-    jobs.append(("pencil", {"look": "hatching", "monochrome": True}, "-monochrome"))
+    # The still life is a painting (meta kind), so each style draws it in its painting look.
+    jobs = [(name, {}, "") for name in BUILTIN_STYLES if name != "pen"]
+    jobs.append(("pencil", {"monochrome": True}, "-monochrome"))
     for name, options, suffix in jobs:
         start = time.perf_counter()
         picture = strokes.render(still_life, name, size=size, seed=0, **options)
         tag = name + suffix
-        save_image(picture, os.path.join(out, f"style-{tag}.png"), optimize=True)
+        save_image(picture, os.path.join(out, f"style-{tag}.jpg"), quality=88)      # whole views: small files
         scale = size / 1024
         box = tuple(round(v * scale) for v in DETAIL)
         if not suffix:
@@ -55,7 +55,7 @@ def main(argv) -> int:
     for p in small:
         sheet.paste(p, (x, 0))
         x += p.width + gap
-    save_image(sheet, os.path.join(out, "styles-side-by-side.png"), optimize=True)
+    save_image(sheet, os.path.join(out, "styles-side-by-side.jpg"), quality=88)
     return 0
 
 
