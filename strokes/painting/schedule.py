@@ -6,9 +6,12 @@ width is chosen so its strokes cover a set share of the canvas
 (``coverage``): the first level all of it, later levels less and less, as
 they only go where error remains. Every level is optimized on a working
 canvas just fine enough for its strokes (about ``PIXELS_PER_WIDTH`` pixels
-across a stroke, but no larger than ``MAX_WORK`` unless strokes would get
-thinner than ``MIN_PIXELS_PER_WIDTH`` there), so broad strokes are cheap and
-the cost per stroke stays about the same whatever the stroke count.
+across a stroke, but no larger than ``MAX_WORK``, or ``MAX_WORK_SHARE`` of a
+large painting's longest side, unless strokes would get thinner than
+``MIN_PIXELS_PER_WIDTH`` there), so broad strokes are cheap, the cost per
+stroke stays about the same whatever the stroke count, and a large painting
+gets its detail from a finer working canvas (``python -m strokes.bench paint
+--detail`` measures it).
 
 The plan depends only on the stroke count and the canvas shape, so a run
 that is resumed takes up exactly where it stopped.
@@ -22,6 +25,7 @@ LENGTH = 2.5               # a seeded stroke is this many widths long
 PIXELS_PER_WIDTH = 7.0     # working-canvas pixels across a stroke
 MIN_WORK = 64              # smallest working canvas, longest side
 MAX_WORK = 256             # working canvases stay this small (longest side) ...
+MAX_WORK_SHARE = 0.5      # ... or this share of a large painting's longest side, if more
 MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this there
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
@@ -70,7 +74,7 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100,
         footprint = LENGTH * width * width            # share of the canvas one stroke covers
         batch = int(min(max_batch, max(4, OVERLAP * area / footprint), count))
         aspect = max(H, W) / min(H, W)
-        wanted = min(MAX_WORK, PIXELS_PER_WIDTH / width * aspect)
+        wanted = min(max(MAX_WORK, MAX_WORK_SHARE * max(H, W)), PIXELS_PER_WIDTH / width * aspect)
         long_side = min(max(H, W), round(max(MIN_WORK, wanted, MIN_PIXELS_PER_WIDTH / width * aspect)))
         scale = long_side / max(H, W)
         work = (max(1, round(H * scale)), max(1, round(W * scale)))
