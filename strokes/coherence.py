@@ -126,7 +126,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
 
     S = len(previous)
     H, W = target.shape[-2:]
-    reach = getattr(style, "reach", 1.0)
+    reach = style.reach
     carried = carry(previous.detach().cpu(), target.cpu(), before.cpu(), style, threshold=threshold)
     params = shift_strokes(previous.detach(), carried.shifts.to(previous.device), (H, W))
     active_all = (carried.changed > 0).to(params.device)

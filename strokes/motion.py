@@ -93,7 +93,7 @@ def visible_paint(params: torch.Tensor, style, size) -> torch.Tensor:
     from .noise import plain_textures
     H, W = size
     S = len(params)
-    boxes = stroke_boxes(style.paint_path(params), size, reach=getattr(style, "reach", 1.0))
+    boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
     h = max(1, int((boxes[:, 2] - boxes[:, 0]).max()))
     w = max(1, int((boxes[:, 3] - boxes[:, 1]).max()))
     tops, lefts = boxes[:, 0], boxes[:, 1]
@@ -125,7 +125,7 @@ def carry(params: torch.Tensor, now: torch.Tensor, before: torch.Tensor, style, 
     [3, 0]
     """
     H, W = now.shape[-2:]
-    reach = getattr(style, "reach", 1.0)
+    reach = style.reach
     scale = min(1.0, MATCH_SIDE / max(H, W))
     h, w = max(1, round(H * scale)), max(1, round(W * scale))
     a, b = now.float(), before.float()

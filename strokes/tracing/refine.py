@@ -78,7 +78,7 @@ def refine(params: torch.Tensor, target: torch.Tensor, style, background, reach:
     bg = torch.as_tensor(background, dtype=target.dtype)
     scale = params.new_tensor([W, H] * 3)
     out = params.clone()
-    tops, lefts, extent = _windows(params, (H, W), reach, getattr(style, "reach", 1.0))
+    tops, lefts, extent = _windows(params, (H, W), reach, style.reach)
     bare = bg.view(3, 1, 1).expand(3, H, W).contiguous()
     for chunk in _chunks(extent, budget):
         idx = torch.tensor(chunk)

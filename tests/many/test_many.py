@@ -55,19 +55,24 @@ def test_a_bad_image_is_reported_and_the_rest_carry_on(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["img0"]
 
 
-def test_rerun_skips_what_is_done_and_resumes_after_ctrl_c(tmp_path, monkeypatch):
-    src = pictures(tmp_path / "in", 3)
-    out = tmp_path / "out"
-    real = many.paint_files
-    calls = []
+def ctrl_c_at(monkeypatch, n: int):
+    """Painting stops as if Ctrl-C came when the ``n``-th image starts; returns the real painter."""
+    real, calls = many.paint_files, []
 
-    def stopped_at_the_second(*args, **kwargs):
+    def stopped(*args, **kwargs):
         calls.append(args[0])
-        if len(calls) == 2:
+        if len(calls) == n:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(many, "paint_files", stopped_at_the_second)
+    monkeypatch.setattr(many, "paint_files", stopped)
+    return real
+
+
+def test_rerun_skips_what_is_done_and_resumes_after_ctrl_c(tmp_path, monkeypatch):
+    src = pictures(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    real = ctrl_c_at(monkeypatch, 2)
     first = paint_many(src, out, workers=1, progress=False, **OPTIONS)
     assert first.interrupted and first.painted == ["img0"] and not first.ok
     assert not (out / "img1").exists()                      # nothing half-written
@@ -151,15 +156,7 @@ def failed_names(err):
 def test_ten_images_three_corrupt_interrupted_and_resumed_from_the_command(tmp_path, monkeypatch, capsys):
     src, out = tmp_path / "in", tmp_path / "out"
     bad = batch_with_corrupt_ones(src, 10)
-    real, calls = many.paint_files, []
-
-    def ctrl_c_at_the_sixth(*args, **kwargs):
-        calls.append(args[0])
-        if len(calls) == 6:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(many, "paint_files", ctrl_c_at_the_sixth)
+    real = ctrl_c_at(monkeypatch, 6)
     assert main(["paint", str(src), "-o", str(out), "--workers", "1"] + TINY) == 130
     err = capsys.readouterr().err
     before = finished(out)
