@@ -199,11 +199,18 @@ def sketch(image, lines: int = 800, size: int = 512, style="pencil", target: str
         seed: the same seed gives the same lines (on a CPU).
         color: lines take the photo's colour where they lie (else black ink / graphite).
         progress: show a progress bar.
-        **options: see :class:`SketchOptions`.
+        **options: see :class:`SketchOptions`; and ``threads``, the torch threads the
+            drawing runs on (default one, as the CLI; the caller's count is restored after).
 
     Returns:
         a :class:`Drawing` on white paper whose canvas is the drawing's size.
     """
+    from .threads import thread_policy
+    with thread_policy("paint", options.pop("threads", None)):
+        return _sketch(image, lines, size, style, target, seed, color, progress, **options)
+
+
+def _sketch(image, lines, size, style, target, seed, color, progress, **options) -> Drawing:
     from .images import load_image
     from .painter import resize
     from .registry import get_style

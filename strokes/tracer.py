@@ -42,6 +42,7 @@ import torch
 
 from .errors import StrokesError
 from .painter import resize
+from .threads import with_thread_policy
 from .sketcher import Drawing
 from .strokeset import StrokeSet
 
@@ -107,6 +108,7 @@ def _options(options: dict) -> TraceOptions:
     return opts
 
 
+@with_thread_policy("paint")
 def trace(image, simplify: float = 0.5, size: int | None = None, style: str = DEFAULT_STYLE, seed: int = 0,
           progress: bool = True, **options) -> TracedDrawing:
     """Trace the lines of ``image`` into clean vector strokes.

@@ -45,3 +45,19 @@ def test_drawing_keeps_the_callers_threads_only_where_idle_threads_sleep(caller_
     assert torch.get_num_threads() == caller_threads
     with pytest.raises(ValueError, match="expected one of"):
         threads_for("sing", 2)
+
+
+def test_sketch_and_trace_run_on_one_thread_and_restore_the_callers(caller_threads, monkeypatch):
+    import strokes.tracer as tracer
+    seen = []
+    page = torch.ones(3, 32, 32)
+    page[:, 14:17, 4:28] = 0.1                                            # one ink line
+    strokes.sketch(page, lines=4, size=32, progress=False, steps=1,
+                   callback=lambda d: seen.append(torch.get_num_threads()))
+    strokes.sketch(page, lines=4, size=32, progress=False, steps=1, threads=2,
+                   callback=lambda d: seen.append(torch.get_num_threads()))
+    real = tracer._trace_page
+    monkeypatch.setattr(tracer, "_trace_page", lambda *a: seen.append(torch.get_num_threads()) or real(*a))
+    strokes.trace(page, progress=False)
+    assert seen[0] == 1 and seen[-2] == 2 and seen[-1] == 1
+    assert torch.get_num_threads() == caller_threads

@@ -33,13 +33,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import torch
-
     from strokes.sketcher import SketchError, sketch
 
     if args.threads < 1:
         raise ValueError(f"--threads {args.threads}: expected at least 1")
-    torch.set_num_threads(args.threads)
     if args.lines < 1:
         raise SketchError(f"--lines {args.lines}: expected a positive number of lines")
     out = Path(args.out)
@@ -58,7 +55,7 @@ def run(args) -> int:
         options["resume"] = checkpoint
     try:
         drawing = sketch(args.image, lines=args.lines, size=args.size, style=args.style, target=args.target,
-                         seed=args.seed, color=args.color, progress=not args.quiet, **options)
+                         seed=args.seed, color=args.color, progress=not args.quiet, threads=args.threads, **options)
     except KeyboardInterrupt:
         if checkpoint.exists():
             print(f"strokes sketch: stopped; the lines drawn so far are in {checkpoint} "

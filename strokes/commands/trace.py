@@ -28,12 +28,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import torch
-
     from strokes.commands.paint import parse_color
     from strokes.tracer import TraceError, TraceWarning, trace
 
-    torch.set_num_threads(1)
     if not 0.0 <= args.simplify <= 1.0:
         raise TraceError(f"--simplify {args.simplify}: expected a number in [0, 1]")
     if args.min_length < 0:
