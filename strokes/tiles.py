@@ -50,7 +50,7 @@ def lays_paint(params: torch.Tensor, style) -> torch.Tensor:
     else may (a zero-width stroke in oil is an anti-aliased hairline).
     """
     paints = params[:, OPACITY] > 0
-    if not style.hairline:
+    if not getattr(style, "hairline", True):    # a neural drawer stands in for a style without being one
         paints &= params[:, WIDTHS].amax(1) > 0
     return paints
 
