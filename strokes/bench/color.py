@@ -18,7 +18,7 @@ Paints every bench image once (oil), then measures, side by side in one run:
 * style image: one photo painted with ``--style-image`` another, the weight
   swept: colour distance to the style image and PSNR to the photo.
 
-Strokes files of the paintings are kept in ``--cache`` so a rerun measures without repainting.
+Strokes files of the paintings are kept in ``--cache`` so a rerun of the same code measures without repainting.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def main(argv) -> int:
     import torch
 
     from strokes.atomic import save_image
-    from strokes.bench.common import machine, psnr
+    from strokes.bench.common import code_version, machine, psnr
     from strokes.color.painting import colour_options
     from strokes.color.lab import image_to_lab, lab_to_rgb, rgb_to_lab
     from strokes.color.recolor import recolor
@@ -70,8 +70,10 @@ def main(argv) -> int:
     def at_size(img):
         return resize(img, canvas_size(img.shape[2], img.shape[1], args.size))
 
+    version = code_version()
+
     def painted(key, image, **colour):
-        path = args.cache / f"{key}-{args.strokes}-{args.size}.json"
+        path = args.cache / f"{key}-{args.strokes}-{args.size}-{version}.json"
         if path.exists():
             return load(path), float(load(path).meta.get("bench_seconds", float("nan")))
         options, finish = colour_options(image, **colour)

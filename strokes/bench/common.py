@@ -1,6 +1,7 @@
 """Helpers shared by the benchmarks: timing, peak memory, machine description, image scores."""
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import resource
@@ -15,6 +16,17 @@ import torch
 def machine() -> str:
     return (f"{platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
             f"{torch.get_num_threads()} threads, {'GPU ' + torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'}")
+
+
+def code_version(root=None) -> str:
+    """A short digest of the library's and the bundled styles' Python sources: a cached result from other code is not reused."""
+    from pathlib import Path
+
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "strokes").rglob("*.py"), *(root / "styles").rglob("*.py")]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def peak_memory_mb() -> float:
