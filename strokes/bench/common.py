@@ -8,6 +8,7 @@ import resource
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -20,8 +21,6 @@ def machine() -> str:
 
 def code_version(root=None) -> str:
     """A short digest of the library's and the bundled styles' Python sources: a cached result from other code is not reused."""
-    from pathlib import Path
-
     root = Path(root) if root is not None else Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for path in sorted([*(root / "strokes").rglob("*.py"), *(root / "styles").rglob("*.py")]):
