@@ -51,13 +51,17 @@ def rasterize(request):
     return get_style(request.param).rasterize
 
 
-def test_pixel_loss_alone_leaves_a_flat_stroke_where_it_is():
-    # Only the anti-aliased edges give the pixel loss a (tiny) gradient. A textured style
-    # (oil) is not used here: its texture makes the pixel loss jitter with the stroke's
-    # position, so plain descent random-walks, sometimes onto the target by luck.
+def test_pixel_loss_alone_never_brings_a_flat_stroke_onto_its_target():
+    # Only the anti-aliased edges give the pixel loss a gradient, tiny and tied to where the
+    # edge falls between pixel centres: plain descent wanders a little (how far depends on the
+    # CPU's rounding; 0.56 to 0.71 seen) but never reaches the target, which OT does below.
+    # A textured style (oil) is not used: its texture makes the wandering larger.
     from strokes.registry import get_style
-    x, y = slide(get_style("marker").rasterize, pixel_loss)
-    assert abs(x - 0.72) < 0.15 and abs(y) < 0.01, (x, y)
+    rasterize = get_style("marker").rasterize
+    pixel, transport = start_gradients(rasterize)
+    assert abs(pixel) < 0.05 * transport, (pixel, transport)
+    x, y = slide(rasterize, pixel_loss)
+    assert x > 0.45 and abs(y) < 0.02, (x, y)        # the target ends at 0.33 plus its half-width
 
 
 def test_transport_loss_moves_the_stroke_onto_its_target(rasterize):
