@@ -328,6 +328,8 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, 
     if opts.flat:
         mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
         init[:, COLOR_START], init[:, COLOR_END] = mean, mean
+    if hasattr(opts.constrain, "seed") and not opts.opaque:
+        init = opts.constrain.seed(init, canvas)
     low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
     high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px, width_low=low, width_high=high,

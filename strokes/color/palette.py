@@ -24,6 +24,7 @@ from .lab import hex_to_rgb, lab_to_rgb, rgb_to_hex, rgb_to_lab
 
 MAX_PAINTS = 256
 KMEANS_ROUNDS = 25
+LOWEST_OPACITY = 0.15   # the most translucent a palette stroke is seeded (PaletteSnap.seed)
 
 
 def parse_palette(palette, what: str = "palette") -> np.ndarray:
@@ -138,6 +139,35 @@ class PaletteSnap:
         self.rgb = torch.as_tensor(np.asarray(paints, np.float64), dtype=torch.float32)
         self.lab = rgb_to_lab(self.rgb)
         self.balance = float(balance)
+
+    def seed(self, params: torch.Tensor, canvas: torch.Tensor, lowest: float = LOWEST_OPACITY) -> torch.Tensor:
+        """New strokes ``(S, 15)`` given the paint and opacity that bring the canvas closest to their colour.
+
+        A translucent stroke of paint ``p`` at opacity ``a`` turns the canvas colour ``C`` under it
+        into ``C + a (p - C)``: paints mix by layering, so the best paint for a stroke's seeded
+        colour ``T`` is not always the nearest one but the one whose line from ``C`` passes
+        closest to ``T`` (``a`` from ``lowest`` up to the seeded opacity). ``canvas`` is the
+        ``(3, h, w)`` working canvas the strokes are painted on, read at each stroke's middle.
+        """
+        from ..layout import COLOR_END, COLOR_START, COLORS, OPACITY, P1, WIDTHS
+        from ..painting.seeding import blur
+        _, h, w = canvas.shape
+        with torch.no_grad():
+            canvas = blur(canvas, float(params[:, WIDTHS].mean()) * min(h, w) / 3) if len(params) else canvas
+            want = 0.5 * (params[:, COLOR_START] + params[:, COLOR_END])                # (S, 3)
+            ix = (params[:, P1][:, 0] * w).long().clamp(0, w - 1)
+            iy = (params[:, P1][:, 1] * h).long().clamp(0, h - 1)
+            under = canvas[:, iy, ix].T                                                  # (S, 3)
+            towards = self.rgb.to(params)[None] - under[:, None]                         # (S, K, 3)
+            need = ((want - under)[:, None] * towards).sum(2) / (towards ** 2).sum(2).clamp(min=1e-8)
+            alpha = torch.minimum(need.clamp(min=lowest), params[:, OPACITY, None])       # (S, K)
+            miss = ((under[:, None] + alpha[..., None] * towards - want[:, None]) ** 2).sum(2)
+            which = miss.argmin(1)
+            paint = self.rgb.to(params)[which]
+            out = params.clone()
+            out[:, COLORS] = torch.cat([paint, paint], 1)
+            out[:, OPACITY] = alpha.gather(1, which[:, None])[:, 0]
+        return out
 
     def __call__(self, params: torch.Tensor) -> torch.Tensor:
         from ..layout import COLOR_END, COLOR_START, COLORS

@@ -70,3 +70,26 @@ class TestPaletteSnap:
         used = lambda snap: len(torch.unique(snap(params)[:, 8:11], dim=0))  # noqa: E731
         assert used(PaletteSnap(paints)) == 1
         assert used(PaletteSnap(paints, balance=0.5)) == 3
+
+    def test_a_stroke_layers_a_paint_over_the_canvas_when_no_paint_is_its_colour(self):
+        # Light blue wanted over white paper, with a gray and a deep blue: gray is the nearest
+        # paint, but blue laid at 40% over the white gives the light blue exactly.
+        from strokes.color.palette import PaletteSnap
+        paints = np.array([[0.6, 0.6, 0.6], [0.0, 0.0, 1.0]])
+        params = torch.tensor([[.4, .5, .5, .5, .6, .5, .1, .1, .6, .6, 1., .6, .6, 1., .98]])
+        white = torch.ones(3, 16, 16)
+        snap = PaletteSnap(paints)
+        assert snap(params)[0, 8:11].tolist() == pytest.approx([0.6] * 3)
+        seeded = snap.seed(params, white)
+        alpha = float(seeded[0, 14])
+        assert seeded[0, 8:14].tolist() == [0.0, 0.0, 1.0] * 2 and alpha == pytest.approx(0.4, abs=1e-6)
+        assert snap(seeded)[0, 8:14].tolist() == [0.0, 0.0, 1.0] * 2          # and the snap keeps it
+        layered = white[:, 0, 0] + alpha * (seeded[0, 8:11] - white[:, 0, 0])
+        assert torch.allclose(layered, params[0, 8:11], atol=1e-6)
+
+    def test_a_stroke_the_nearest_paint_matches_keeps_it_opaque(self):
+        from strokes.color.palette import PaletteSnap
+        paints = np.array([[0.6, 0.6, 0.6], [0.0, 0.0, 1.0]])
+        params = torch.tensor([[.4, .5, .5, .5, .6, .5, .1, .1, .6, .6, .6, .6, .6, .6, .98]])
+        seeded = PaletteSnap(paints).seed(params, torch.ones(3, 16, 16))
+        assert seeded[0, 8:11].tolist() == pytest.approx([0.6] * 3) and float(seeded[0, 14]) == pytest.approx(0.98)
