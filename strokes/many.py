@@ -356,8 +356,9 @@ def ray_session(address: str | None):
     ray = _import_ray()
     if ray.is_initialized():
         return ray, False
-    ray.init(address=address, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"OMP_NUM_THREADS": "1"}})
+    # No runtime_env: Ray already gives a task of one CPU OMP_NUM_THREADS=1, and the painter sets its own
+    # threads; a runtime_env's agent added about 2 s to the first tasks of a local Ray (docs/scale.md).
+    ray.init(address=address, include_dashboard=False, log_to_driver=False)
     return ray, True
 
 
