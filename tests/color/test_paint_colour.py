@@ -25,6 +25,16 @@ class TestPaintWithPalette:
         p = paint_in_colour(two_tone_picture(24, 32), colors=2, **TINY)
         assert len(np.unique(p.strokes.params[:, 8:14], axis=0)) <= 2
 
+    def test_a_plotter_gets_one_pen_per_paint(self):
+        import re
+        from strokes.plotter import plotter_svg
+        p = paint_in_colour(two_tone_picture(24, 32), palette="#1a3399,#ffbf4d,#ffffff", opaque=True,
+                            **{**TINY, "strokes": 8})
+        doc, report = plotter_svg(p.strokes)
+        pens = re.findall(r'stroke="(#[0-9a-f]{6})"', doc)
+        assert set(pens) <= {"#1a3399", "#ffbf4d", "#ffffff"} and len(pens) == len(set(pens)) == report.layers
+        assert (p.strokes.params[:, 14] == 1).all()          # opaque, as a pen draws
+
     def test_style_image_term_is_used(self):
         calls = []
 
