@@ -18,6 +18,8 @@ from strokes.noise import fractal_noise
 from strokes.style import Style
 from strokes.layout import OPACITY
 
+LUMA = (0.299, 0.587, 0.114)
+
 
 class WatercolorStyle(Style):
     """Transparent watercolour washes.
@@ -68,7 +70,7 @@ class WatercolorStyle(Style):
         pooled = pooled * (1 - cap)
         soft = 1.0 + (0.02 + 0.25 * (1 - pooled) + 0.2 * cap) * half   # one pixel plus a share of the width
         inside = coverage(outside, soft)
-        rim_width = 0.07 * half + 0.0015 * u                   # sizes in canvas units, never pixels
+        rim_width = 0.18 * half + 0.0015 * u                   # sizes in canvas units, never pixels
         rim = pooled * torch.exp(-(-outside).clamp(min=0) / rim_width)
         # Uneven drying and granulation (stroke frame), faint paper (canvas).
         blotch = fractal_noise(X * 7, Y * 7, self.seed + 1, octaves=3, pixel=7 * pixel)
@@ -77,7 +79,11 @@ class WatercolorStyle(Style):
                               octaves=3, pixel=90 * pixel)
         H, W = size
         paper = fractal_noise(f.x * (150 * W / u), f.y * (150 * H / u), self.seed + 3, octaves=2, pixel=150 * pixel)
-        density = (self.wash * (1 + 1.2 * (blotch - 0.5)) + self.pooling * rim
+        color = lerp_color(params, f.t)
+        # Pigment load: a dark wash carries more pigment, so it covers more of the paper.
+        load = 1 - (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)
+        wash = self.wash + (1 - self.wash) * 0.5 * load
+        density = (wash * (1 + 1.2 * (blotch - 0.5)) + 0.6 * self.pooling * rim
                    ) * (1 + self.granulation * 3 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))
 
         # Faint bleed past the edge, reaching ``bleed`` of the half width further and ending at zero.
@@ -86,6 +92,5 @@ class WatercolorStyle(Style):
         opacity = params[:, OPACITY].view(-1, 1, 1)
         alpha = opacity * (density * inside + 0.3 * self.wash * feather * (1 - inside))
 
-        color = lerp_color(params, f.t)
-        fg = color * (1 - 0.6 * self.pooling * rim)[:, None]          # pooled pigment is deeper
+        fg = color * (1 - 0.3 * self.pooling * rim)[:, None]          # pooled pigment is deeper
         return fg.clamp(0, 1), alpha.clamp(0, 1)[:, None]
