@@ -30,7 +30,7 @@ MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this ther
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
 COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
-OVERLAP = 0.35            # a batch holds strokes covering about this share of the canvas (fewer overlaps)
+OVERLAP = 0.7             # a batch holds strokes covering about this share of the canvas (fewer overlaps)
 
 
 @dataclass(frozen=True)
