@@ -21,6 +21,19 @@ from __future__ import annotations
 
 import torch
 
+LUMA = (0.299, 0.587, 0.114)   # Rec. 601 weights of red, green and blue in a colour's luma
+
+
+def luminance(rgb: torch.Tensor, dim: int) -> torch.Tensor:
+    """Rec. 601 luma of ``rgb`` along dimension ``dim`` (of size 3), which the result drops.
+
+    >>> luminance(torch.tensor([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0]]), 1).tolist()
+    [1.0, 0.5870000123977661]
+    """
+    shape = [1] * rgb.dim()
+    shape[dim] = 3
+    return (rgb * rgb.new_tensor(LUMA).view(shape)).sum(dim)
+
 
 def composite(foreground: torch.Tensor, alpha: torch.Tensor, background: torch.Tensor) -> torch.Tensor:
     """Lay strokes over a background, first stroke at the bottom, last on top.

@@ -79,6 +79,8 @@ class PaintOptions:
     callback: called after every batch with the :class:`Painting` so far.
     constrain: ``f(strokes (S, 15)) -> strokes (S, 15)`` applied to every batch as it is
         optimized (e.g. :class:`strokes.color.palette.PaletteSnap`: colours snapped to paints).
+        If it has a ``seed(strokes, canvas)`` method, that also sets each new batch's starting
+        strokes from the working canvas under them (unless ``opaque``).
     extra_loss: ``f(canvas (3, h, w)) -> scalar tensor`` added to the loss of every step
         (e.g. :class:`strokes.color.style_image.StyleLoss`); ``canvas`` is the level's working canvas.
     """

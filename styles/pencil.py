@@ -33,12 +33,12 @@ import math
 
 import torch
 
+from strokes.compositing import luminance
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
 from strokes.layout import OPACITY
 
-LUMA = (0.299, 0.587, 0.114)
 LEAD = 0.22   # gray of graphite
 LOOKS = ("graphite", "hatching")
 GRAPHITE = 0.9   # how much of the paper's light a line pressed fully hides, at most
@@ -139,7 +139,7 @@ class PencilStyle(Style):
         color = lerp_color(params, f.t)
         if self.monochrome:
             # Gray lead; a stroke of a light colour is drawn with less of it.
-            luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)
+            luma = luminance(color, 1)
             alpha = alpha * ((1 - luma) / (1 - LEAD)).clamp(max=1)
             fg = torch.full_like(color, LEAD)
         else:
@@ -177,7 +177,7 @@ class PencilStyle(Style):
         deposit = (graphite * (1 + 2.4 * self.grain * (tooth - 0.5))).clamp(0, 1)
 
         color = lerp_color(params, f.t)
-        luma = (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)          # (S, h, w)
+        luma = luminance(color, 1)          # (S, h, w)
         if self.monochrome:
             # Graphite: one gray lead whose density gives the tone.
             lead = torch.full_like(color, LEAD)

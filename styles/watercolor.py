@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import torch
 
+from strokes.compositing import luminance
 from strokes.geometry import coverage, lerp_color, stroke_frame
 from strokes.noise import fractal_noise
 from strokes.style import Style
 from strokes.layout import OPACITY
 
-LUMA = (0.299, 0.587, 0.114)
 
 
 class WatercolorStyle(Style):
@@ -62,8 +62,8 @@ class WatercolorStyle(Style):
         wander = fractal_noise(X * 8, Y * 8, self.seed, octaves=3, pixel=8 * pixel, gain=0.45)
         edge = half * (1 + 0.8 * (wander - 0.5))
         outside = f.dist - edge                                  # pixels, negative inside
-        # Along some stretches of the edge pigment pooled as it dried (a hard, dark
-        # rim); along others the wash ran out softly into the paper.
+        # Along some stretches of the edge pigment pooled as it dried (a soft, darker
+        # band); along others the wash ran out softly into the paper.
         pooled = ((fractal_noise(X * 6, Y * 6, self.seed + 4, octaves=2, pixel=6 * pixel) - 0.2) * 3).clamp(0, 1)
         # The round ends stay soft: the brush lifted off there, nothing dried against an edge.
         cap = (torch.maximum(-f.along, f.along - f.length) / (0.5 * half).clamp(min=1e-6)).clamp(0, 1)
@@ -81,7 +81,7 @@ class WatercolorStyle(Style):
         paper = fractal_noise(f.x * (150 * W / u), f.y * (150 * H / u), self.seed + 3, octaves=2, pixel=150 * pixel)
         color = lerp_color(params, f.t)
         # Pigment load: a dark wash carries more pigment, so it covers more of the paper.
-        load = 1 - (color * color.new_tensor(LUMA).view(1, 3, 1, 1)).sum(1)
+        load = 1 - luminance(color, 1)
         wash = self.wash + (1 - self.wash) * 0.5 * load
         density = (wash * (1 + 1.2 * (blotch - 0.5)) + 0.6 * self.pooling * rim
                    ) * (1 + self.granulation * 3 * (grain - 0.5)) * (1 + self.paper * 4 * (paper - 0.5))

@@ -26,11 +26,12 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ..compositing import luminance
+
 BASE = 500                  # strokes at 512 x 512 for an average photo, detail 1
 REFERENCE_AREA = 512 * 512
 REFERENCE_GRADIENT = 0.035  # mean luminance gradient per pixel of an average photo at 256 px
 BUSY_RANGE = (0.6, 1.5)
-LUMA = (0.299, 0.587, 0.114)
 
 
 def busyness(image: torch.Tensor) -> float:
@@ -41,7 +42,7 @@ def busyness(image: torch.Tensor) -> float:
     if scale < 1:
         small = F.interpolate(small, size=(max(2, round(h * scale)), max(2, round(w * scale))),
                               mode="bilinear", antialias=True, align_corners=False)
-    luma = (small[0] * small.new_tensor(LUMA).view(3, 1, 1)).sum(0)
+    luma = luminance(small[0], 0)
     if min(luma.shape) < 2:
         return BUSY_RANGE[0]
     gy, gx = torch.gradient(luma)

@@ -17,9 +17,9 @@ import torch
 import torch.nn.functional as F
 from kornia.filters import gaussian_blur2d
 
+from ..compositing import luminance
 from ..layout import COLOR_END, COLOR_START, OPACITY, P, P0, P1, P2, WIDTHS
 
-LUMA = (0.299, 0.587, 0.114)
 
 
 def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -37,7 +37,7 @@ def flow_angle(target: torch.Tensor, sigma: float) -> torch.Tensor:
     The eigenvector of the smaller eigenvalue of the structure tensor,
     smoothed over ``sigma`` pixels: the way the picture's contours run.
     """
-    luma = (target * target.new_tensor(LUMA).view(3, 1, 1)).sum(0, keepdim=True)
+    luma = luminance(target, 0)[None]
     luma = blur(luma, 1.0)
     gy, gx = torch.gradient(luma[0])
     tensor = blur(torch.stack([gx * gx, gx * gy, gy * gy]), sigma)
