@@ -35,7 +35,7 @@ WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.paint
 MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
 RECOLOR = 0.3               # a stroke whose colour is this far (sum over RGB) from the picture under it takes that colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
-STEPS = 14                  # optimizer steps per batch for a frame painted from the one before
+STEPS = 16                  # optimizer steps per batch for a frame painted from the one before
 CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
 
 __all__ = ["repaint", "changed_pixels", "MOTION", "CHANGE", "STEPS"]
