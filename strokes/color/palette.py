@@ -158,12 +158,13 @@ class PaletteSnap:
             ix = (params[:, P1][:, 0] * w).long().clamp(0, w - 1)
             iy = (params[:, P1][:, 1] * h).long().clamp(0, h - 1)
             under = canvas[:, iy, ix].T                                                  # (S, 3)
-            towards = self.rgb.to(params)[None] - under[:, None]                         # (S, K, 3)
+            paints = self.rgb.to(params)                                                 # (K, 3)
+            towards = paints[None] - under[:, None]                                      # (S, K, 3)
             need = ((want - under)[:, None] * towards).sum(2) / (towards ** 2).sum(2).clamp(min=1e-8)
             alpha = torch.minimum(need.clamp(min=lowest), params[:, OPACITY, None])       # (S, K)
             miss = ((under[:, None] + alpha[..., None] * towards - want[:, None]) ** 2).sum(2)
             which = miss.argmin(1)
-            paint = self.rgb.to(params)[which]
+            paint = paints[which]
             out = params.clone()
             out[:, COLORS] = torch.cat([paint, paint], 1)
             out[:, OPACITY] = alpha.gather(1, which[:, None])[:, 0]
