@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import ot
 import torch
 
 from .errors import ColorError
@@ -80,6 +79,8 @@ def pick_paints(lab: np.ndarray, weights: np.ndarray, k: int, seed: int = 0) -> 
         centres.append(lab[rng.choice(len(lab), p=p / p.sum())])
         d2 = np.minimum(d2, ((lab - centres[-1]) ** 2).sum(1))
     centres = np.array(centres)
+    import ot     # here, not at the top: POT's import costs half a second of every `strokes paint`
+
     for _ in range(KMEANS_ROUNDS):
         label = np.argmin(ot.dist(lab, centres), 1)
         moved = centres.copy()
@@ -103,6 +104,8 @@ def assign(lab: np.ndarray, weights: np.ndarray, paints: np.ndarray, balance: fl
     lab = np.asarray(lab, np.float64)
     paints = np.asarray(paints, np.float64)
     w = np.asarray(weights, np.float64)
+    import ot
+
     w = w + 0.01 * max(w.mean(), 1e-12)
     a = w / w.sum()
     cost = ot.dist(lab, paints)
