@@ -33,7 +33,7 @@ from .rendering import draw
 
 WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
 MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
-RECOLOR = 0.3               # a stroke whose colour is this far (sum over RGB) from the picture under it takes that colour
+RECOLOR = 0.3               # a stroke whose ends now lie on a colour this far (sum over RGB) from before changes colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
 STEPS = 16                  # optimizer steps per batch for a frame painted from the one before
 CHANGE = 0.06               # a pixel changed when its colour moved by more than this (sum over RGB, blurred)
@@ -74,24 +74,34 @@ def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: fl
     return Bounds(low, high, width_low, width_high)
 
 
-def _recolored(params: torch.Tensor, target: torch.Tensor, level_width: float) -> torch.Tensor:
-    """Strokes whose ends lie on paint of another colour now (an object moved in) take the colour found there.
+def _recolored(params: torch.Tensor, previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor,
+               level_width: float) -> torch.Tensor:
+    """Strokes whose ends now lie on paint of another colour (an object moved in) change colour by as much.
 
-    The colours are sampled as the painter seeds them (the target blurred at the
-    stroke's width, near each end); strokes whose colour is still close keep it.
+    The picture is sampled as the painter seeds colours (blurred at the stroke's
+    width, near each end): in this frame where the carried stroke ``params`` lies,
+    in the frame before where it lay then (``previous``). Where the two differ by
+    more than ``RECOLOR`` the end's colour moves by that difference, so a stroke
+    keeps what set it apart from the picture (a darker glaze, a hidden stroke's
+    colour); a stroke over the same picture as before keeps its colour.
     """
     H, W = target.shape[-2:]
-    smooth = blur(target, level_width * min(H, W) / 3)
+    sigma = level_width * min(H, W) / 3
+    now, then = blur(target, sigma), blur(before, sigma)
     scale = params.new_tensor([W, H])
-    pts = params[:, POINTS].view(-1, 3, 2) * scale
-    out = params.clone()
-    for end, cols in ((0, COLOR_START), (2, COLOR_END)):
+
+    def under(picture, strokes, end):
+        pts = strokes[:, POINTS].view(-1, 3, 2) * scale
         p = 0.7 * pts[:, end] + 0.3 * pts[:, 1]
         qx = p[:, 0].long().clamp(0, W - 1)
         qy = p[:, 1].long().clamp(0, H - 1)
-        found = smooth[:, qy, qx].T                                  # (S, 3)
-        far = (found - params[:, cols]).abs().sum(1) > RECOLOR
-        out[far, cols] = found[far]
+        return picture[:, qy, qx].T                                  # (S, 3)
+
+    out = params.clone()
+    for end, cols in ((0, COLOR_START), (2, COLOR_END)):
+        change = under(now, params, end) - under(then, previous, end)
+        far = change.abs().sum(1) > RECOLOR
+        out[far, cols] = (params[far][:, cols] + change[far]).clamp(0, 1)
     return out
 
 
@@ -138,6 +148,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
         if current is not level:
             current = level
             work_target = _resize(target, level.work).clamp(0, 1)
+            work_before = _resize(before, level.work).clamp(0, 1)
             angles = None
             canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
         batch = params[first:first + count]
@@ -147,7 +158,8 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             base = draw(canvas.clone(), still, style) if len(still) else canvas.clone()   # still strokes under the moving
             width_px = level.width * min(level.work)
             length_px = LENGTH * width_px
-            start = _recolored(batch[active], work_target, level.width)
+            start = _recolored(batch[active], previous[first:first + count][active], work_target, work_before,
+                               level.width)
             bounds = _motion_bounds(start, level.work, MOTION * LENGTH * width_px, level.width)
             anew = anew_all[first:first + count][active]
             if anew.any():

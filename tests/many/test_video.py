@@ -110,3 +110,21 @@ def test_strokes_are_carried_with_their_paint_a_pan_moves_all_a_ball_only_its_ow
     shifts = found.shifts[moved]
     assert (shifts[:, 0] > 0).all() and (shifts[:, 1].abs() < 1).all()      # all with the ball, to the right
     assert abs(float(shifts[:, 0].max()) - 5.0) < 1.0                       # the ball's own stroke all the way
+
+
+def test_a_stroke_changes_colour_only_where_the_picture_under_it_changed():
+    """A painting's strokes need not match the picture under them (a dark glaze, a stroke
+    covered by later ones): one over the same picture keeps its colour; one that an object of
+    another colour moved under changes by as much as the picture did."""
+    from strokes.coherence import _recolored
+    from strokes.layout import COLOR_END, COLOR_START
+
+    gray = torch.full((3, 20, 20), 0.5)
+    stroke = torch.tensor([[.2, .5, .5, .5, .8, .5, .1, .1, .1, .1, .1, .1, .1, .1, 1.]])   # dark, on gray
+    assert torch.equal(_recolored(stroke, stroke, gray, gray, 0.1), stroke)
+    red = gray.clone()
+    red[0] = 0.9                                                         # the picture turned red under it
+    out = _recolored(stroke, stroke, red, gray, 0.1)
+    assert torch.allclose(out[0, COLOR_START], torch.tensor([0.5, 0.1, 0.1]), atol=1e-4)
+    assert torch.allclose(out[0, COLOR_END], torch.tensor([0.5, 0.1, 0.1]), atol=1e-4)
+    assert torch.equal(out[:, :COLOR_START.start], stroke[:, :COLOR_START.start])
