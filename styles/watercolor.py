@@ -37,7 +37,9 @@ class WatercolorStyle(Style):
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
     reach = 1.9  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
     textured = True
-    paint_renderer = "mixed"  # faster per batch at the broad levels: see docs/benchmarks.md (bench drawers)
+    # Painted through this rasterizer, not "mixed": the neural renderer's small errors, exploited by the
+    # optimizer at the broad levels, left gray worm-shaped strokes over flat light areas (docs/gallery.md).
+    paint_renderer = "style"
 
     def __init__(self, seed: int = 0, wash: float = 0.4, pooling: float = 0.45,
                  granulation: float = 0.25, bleed: float = 0.2, paper: float = 0.04):
