@@ -61,13 +61,20 @@ def changed_pixels(now: torch.Tensor, before: torch.Tensor, threshold: float = C
     return diff > threshold
 
 
-def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: float) -> Bounds:
-    """A box per stroke around all its control points, grown by ``motion_px``: every stroke starts inside."""
+def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: float, most_px: float) -> Bounds:
+    """A box per stroke around all its control points, grown by ``motion_px``: every stroke starts inside.
+
+    The box reaches at most ``most_px + motion_px`` from its centre (``most_px``: how far the painter
+    let a control point go from where it was seeded), so a stroke cannot grow from frame to frame,
+    nor its window, and with it the time per frame.
+    """
     H, W = size
     scale = params.new_tensor([W, H])
     pts = params[:, POINTS].view(-1, 3, 2) * scale
-    low = (pts.amin(1) - motion_px).clamp(min=0).minimum(scale)
-    high = (pts.amax(1) + motion_px).minimum(scale).clamp(min=0)
+    centre = 0.5 * (pts.amin(1) + pts.amax(1))
+    half = (0.5 * (pts.amax(1) - pts.amin(1))).clamp(max=most_px) + motion_px
+    low = (centre - half).clamp(min=0).minimum(scale)
+    high = (centre + half).minimum(scale).clamp(min=0)
     width = params[:, WIDTHS]
     width_low = min(WIDTH_RANGE[0] * level_width, float(width.min()))
     width_high = max(WIDTH_RANGE[1] * level_width, float(width.max()))
@@ -76,14 +83,14 @@ def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: fl
 
 def _recolored(params: torch.Tensor, previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor,
                level_width: float) -> torch.Tensor:
-    """Strokes whose ends now lie on paint of another colour (an object moved in) change colour by as much.
+    """Strokes whose ends now lie on a picture of another colour (an object moved in) take the colour found there.
 
     The picture is sampled as the painter seeds colours (blurred at the stroke's
     width, near each end): in this frame where the carried stroke ``params`` lies,
-    in the frame before where it lay then (``previous``). Where the two differ by
-    more than ``RECOLOR`` the end's colour moves by that difference, so a stroke
-    keeps what set it apart from the picture (a darker glaze, a hidden stroke's
-    colour); a stroke over the same picture as before keeps its colour.
+    in the frame before where it lay then (``previous``). Only where the two differ
+    by more than ``RECOLOR`` does the end take this frame's colour; a stroke over the
+    same picture as before keeps its own, even one that differs from the picture
+    (a darker glaze, a stroke covered by later ones).
     """
     H, W = target.shape[-2:]
     sigma = level_width * min(H, W) / 3
@@ -99,9 +106,9 @@ def _recolored(params: torch.Tensor, previous: torch.Tensor, target: torch.Tenso
 
     out = params.clone()
     for end, cols in ((0, COLOR_START), (2, COLOR_END)):
-        change = under(now, params, end) - under(then, previous, end)
-        far = change.abs().sum(1) > RECOLOR
-        out[far, cols] = (params[far][:, cols] + change[far]).clamp(0, 1)
+        found = under(now, params, end)
+        far = (found - under(then, previous, end)).abs().sum(1) > RECOLOR
+        out[far, cols] = found[far]
     return out
 
 
@@ -160,7 +167,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             length_px = LENGTH * width_px
             start = _recolored(batch[active], previous[first:first + count][active], work_target, work_before,
                                level.width)
-            bounds = _motion_bounds(start, level.work, MOTION * LENGTH * width_px, level.width)
+            bounds = _motion_bounds(start, level.work, MOTION * length_px, level.width, REACH * length_px)
             anew = anew_all[first:first + count][active]
             if anew.any():
                 if angles is None:
