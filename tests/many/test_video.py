@@ -128,3 +128,14 @@ def test_a_stroke_changes_colour_only_where_the_picture_under_it_changed():
     assert torch.allclose(out[0, COLOR_START], torch.tensor([0.9, 0.5, 0.5]), atol=1e-4)
     assert torch.allclose(out[0, COLOR_END], torch.tensor([0.9, 0.5, 0.5]), atol=1e-4)
     assert torch.equal(out[:, :COLOR_START.start], stroke[:, :COLOR_START.start])
+
+
+def test_a_carried_stroke_may_not_grow_past_the_painters_reach():
+    """Its box (and so its window, and the time per frame) stays bounded however long the clip."""
+    from strokes.coherence import _motion_bounds
+
+    long = torch.tensor([[.05, .5, .5, .5, .95, .5, .1, .1] + [.5] * 6 + [1.]])      # 90 px of a 100 px canvas
+    short = torch.tensor([[.45, .5, .5, .5, .55, .5, .1, .1] + [.5] * 6 + [1.]])     # 10 px
+    for stroke, extent in ((long, 2 * (20 + 5)), (short, 10 + 2 * 5)):
+        b = _motion_bounds(stroke, (100, 100), motion_px=5.0, level_width=0.1, most_px=20.0)
+        assert torch.allclose(b.high[0, 0] - b.low[0, 0], torch.tensor(float(extent)))
