@@ -58,7 +58,10 @@ class PaintOptions:
     flat: one colour per stroke (the end colour is the start colour), e.g. to repaint by hand.
     opaque: every stroke at opacity 1 (for a robot or a physical painting).
     style_options: options of the style (``{"bristles": 0.3}``), as ``render`` takes them.
-    background: bare-canvas colour, RGB in [0, 1], or ``"auto"`` (the image's mean colour).
+    background: the ground, RGB in [0, 1] (white by default: gesso, paper), or ``"auto"`` (the
+        image's mean colour, a toned ground). On a white ground the strokes cover the whole
+        picture; on a toned one they leave bare canvas wherever the picture is near its colour
+        (1-3% of the pixels of a 500-stroke photo; docs/gallery.md).
     ot_weight: weight of the optimal-transport loss next to the pixel loss.
     bend: how strongly strokes are kept straight where the picture does not ask for a curve
         (0: free to curl; see :func:`strokes.painting.optimize.bending`).
@@ -91,7 +94,7 @@ class PaintOptions:
     flat: bool = False
     opaque: bool = False
     style_options: "dict | None" = None
-    background: "str | Sequence[float]" = "auto"
+    background: "str | Sequence[float]" = (1.0, 1.0, 1.0)
     ot_weight: float = 0.1
     bend: float = BEND
     steps: int = 40

@@ -136,6 +136,16 @@ def _draw_in_boxes(canvas, params, style, budget: int = 1 << 18) -> torch.Tensor
     return canvas
 
 
+def bare_canvas(params: torch.Tensor, size, style) -> torch.Tensor:
+    """``(H, W)`` in [0, 1]: how much of the ground shows through ``params`` drawn on a canvas of ``size``.
+
+    The strokes are drawn over black and over white; what differs is the ground
+    seen through them (1: bare canvas, 0: covered).
+    """
+    under = lambda value: draw(torch.full((3, *size), value, device=params.device), params, style)  # noqa: E731
+    return (under(1.0) - under(0.0)).mean(0).clamp(0, 1)
+
+
 def layers(params: torch.Tensor, style, size) -> tuple[torch.Tensor, torch.Tensor]:
     """Each stroke alone on a full ``size`` canvas, drawn inside its box: ``fg (S, 3, H, W)``, ``alpha (S, 1, H, W)``.
 

@@ -32,9 +32,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", type=int, default=512, metavar="PX",
                         help="longest side of the painting in pixels (default: 512); the aspect ratio is kept")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0); same seed, same strokes")
-    parser.add_argument("--background", default="auto", metavar="COLOR",
-                        help="bare canvas colour: auto (the image's mean colour), white, black, gray, "
-                             "#rrggbb or r,g,b in [0, 1] (default: auto)")
+    parser.add_argument("--background", default="white", metavar="COLOR",
+                        help="the ground: white, black, gray, #rrggbb, r,g,b in [0, 1], or auto (the image's "
+                             "mean colour, a toned ground) (default: white)")
     parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
                         help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
     parser.add_argument("--steps", type=int, default=None, metavar="N",

@@ -157,3 +157,15 @@ def test_auto_paints_every_shipped_style_with_the_style_itself():
     for name in ("oil", "marker", "watercolor", "pencil", "tape"):
         drawers = _optimizing_renderers("auto", get_style(name), "cpu", 4)
         assert not any(isinstance(d, NeuralDrawer) for d in drawers), name
+
+
+def test_the_strokes_cover_the_whole_picture():
+    """On its default white ground nothing of the canvas is left bare where the picture is not white
+    (on a ground of the picture's mean colour, the strokes leave patches where the picture is near it)."""
+    from strokes.rendering import bare_canvas
+
+    p = paint(scene(), style="oil", strokes=40, size=64, steps=12, progress=False)
+    s = p.strokes
+    assert s.background == (1.0, 1.0, 1.0)
+    bare = bare_canvas(s.to_tensor(), (s.height, s.width), p.style)
+    assert float((bare > 0.5).float().mean()) < 0.01
