@@ -32,9 +32,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--size", type=int, default=512, metavar="PX",
                         help="longest side of the painting in pixels (default: 512); the aspect ratio is kept")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0); same seed, same strokes")
-    parser.add_argument("--background", default="white", metavar="COLOR",
+    parser.add_argument("--background", default=None, metavar="COLOR",
                         help="the ground: white, black, gray, #rrggbb, r,g,b in [0, 1], or auto (the image's "
-                             "mean colour, a toned ground) (default: white)")
+                             "mean colour, a toned ground) (default: white; a video: auto)")
     parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
                         help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
     parser.add_argument("--steps", type=int, default=None, metavar="N",
@@ -106,10 +106,12 @@ def run(args) -> int:
         raise ValueError(f"--detail {args.detail}: expected a positive number")
     if args.resume and not checkpoint.exists():
         raise ValueError(f"--resume: {checkpoint} does not exist; nothing to continue from")
-    options = {"background": parse_color(args.background), "checkpoint": checkpoint, "renderer": args.renderer,
+    options = {"checkpoint": checkpoint, "renderer": args.renderer,
                "detail": args.detail, "min_width": args.min_width, "max_width": args.max_width,
                "flat": args.flat, "opaque": args.opaque, "style_options": style_options(args),
                "threads": args.threads}
+    if args.background is not None:
+        options["background"] = parse_color(args.background)
     if args.ot_weight is not None:
         options["ot_weight"] = args.ot_weight
     from strokes.color import cli as color
