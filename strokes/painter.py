@@ -58,10 +58,11 @@ class PaintOptions:
     flat: one colour per stroke (the end colour is the start colour), e.g. to repaint by hand.
     opaque: every stroke at opacity 1 (for a robot or a physical painting).
     style_options: options of the style (``{"bristles": 0.3}``), as ``render`` takes them.
-    background: the ground, RGB in [0, 1] (white by default: gesso, paper), or ``"auto"`` (the
-        image's mean colour, a toned ground). On a white ground the strokes cover the whole
-        picture; on a toned one they leave bare canvas wherever the picture is near its colour
-        (1-3% of the pixels of a 500-stroke photo; docs/gallery.md).
+    background: the ground, RGB in [0, 1], or ``"auto"`` (the image's mean colour, a toned
+        ground); ``None``: the style's :attr:`~strokes.style.Style.ground` (white, as gesso or
+        paper, for all but pencil). On white the strokes cover the whole picture; on a toned
+        ground they leave it bare wherever the picture is near its colour (1-3% of the pixels
+        of a 500-stroke photo; docs/gallery.md).
     ot_weight: weight of the optimal-transport loss next to the pixel loss.
     bend: how strongly strokes are kept straight where the picture does not ask for a curve
         (0: free to curl; see :func:`strokes.painting.optimize.bending`).
@@ -94,7 +95,7 @@ class PaintOptions:
     flat: bool = False
     opaque: bool = False
     style_options: "dict | None" = None
-    background: "str | Sequence[float]" = (1.0, 1.0, 1.0)
+    background: "str | Sequence[float] | None" = None
     ot_weight: float = 0.1
     bend: float = BEND
     steps: int = 40
@@ -165,6 +166,8 @@ def _background(option, target: torch.Tensor) -> tuple[float, float, float]:
     if isinstance(option, str):
         if option == "auto":
             return tuple(float(v) for v in target.mean((1, 2)))
+        if option == "white":
+            return (1.0, 1.0, 1.0)
         raise PaintError(f"background: expected 'auto' or three numbers in [0, 1], got {option!r}")
     values = tuple(float(v) for v in option)
     if len(values) != 3 or not all(0.0 <= v <= 1.0 for v in values):
@@ -245,7 +248,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
         raise PaintError(f"strokes: expected a number of strokes from 1 to {MAX_STROKES} (the most a strokes "
                          f"file holds), got {strokes}")
     limits = _width_limits(opts.min_width, opts.max_width, (H, W))
-    background = _background(opts.background, target)
+    background = _background(style.ground if opts.background is None else opts.background, target)
     done = _resumed(opts.resume, (H, W), background)
     if done is not None:
         background = done.background

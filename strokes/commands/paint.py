@@ -34,7 +34,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0); same seed, same strokes")
     parser.add_argument("--background", default=None, metavar="COLOR",
                         help="the ground: white, black, gray, #rrggbb, r,g,b in [0, 1], or auto (the image's "
-                             "mean colour, a toned ground) (default: white; a video: auto)")
+                             "mean colour, a toned ground) (default: the style's ground, white but for pencil; a video: auto)")
     parser.add_argument("--ot-weight", type=float, default=None, metavar="W",
                         help="weight of the optimal-transport loss next to the pixel loss (default: 0.1)")
     parser.add_argument("--steps", type=int, default=None, metavar="N",

@@ -169,3 +169,12 @@ def test_the_strokes_cover_the_whole_picture():
     assert s.background == (1.0, 1.0, 1.0)
     bare = bare_canvas(s.to_tensor(), (s.height, s.width), p.style)
     assert float((bare > 0.5).float().mean()) < 0.01
+
+
+def test_pencil_shades_on_toned_paper_and_a_given_ground_wins():
+    picture = scene()
+    mean = tuple(float(v) for v in picture.mean((1, 2)))
+    toned = paint(picture, style="pencil", strokes=4, size=60, steps=2, progress=False).strokes.background
+    assert np.allclose(toned, mean, atol=0.02)
+    given = paint(picture, style="pencil", strokes=4, size=60, steps=2, progress=False, background=(0.2, 0.3, 0.4))
+    assert given.strokes.background == (0.2, 0.3, 0.4)
