@@ -83,7 +83,7 @@ class PencilStyle(Style):
     # Painting a photo (strokes paint) shades with wide strokes: the hatching look, in colour.
     paint_options = {"look": "hatching", "monochrome": False}
     # Hatching a photo on toned paper: the paper carries the middle tones between the lines.
-    # On white, the bench paintings scored 0.1-0.9 dB and 0.03-0.08 SSIM lower (docs/gallery.md).
+    # On white, the gallery's paintings scored 0.3-1.1 dB and 0.03-0.12 SSIM lower (docs/gallery.md).
     ground = "auto"
 
     def __init__(self, seed: int = 0, look: str = "graphite", monochrome: bool = True, pressure: float = 1.0,
