@@ -166,8 +166,6 @@ def _background(option, target: torch.Tensor) -> tuple[float, float, float]:
     if isinstance(option, str):
         if option == "auto":
             return tuple(float(v) for v in target.mean((1, 2)))
-        if option == "white":
-            return (1.0, 1.0, 1.0)
         raise PaintError(f"background: expected 'auto' or three numbers in [0, 1], got {option!r}")
     values = tuple(float(v) for v in option)
     if len(values) != 3 or not all(0.0 <= v <= 1.0 for v in values):

@@ -46,10 +46,11 @@ class Style(abc.ABC):
     * ``paint_options``: options a photo is painted with (``strokes paint``) and
       the style's neural renderer is trained with, when the style is asked for by
       name (:func:`strokes.registry.painting_style`); pencil paints in its hatching look.
-    * ``ground``: what a photo is painted on when no background is given:
-      ``"white"`` (gesso, paper: the strokes cover the whole picture) or
-      ``"auto"`` (toned paper of the picture's mean colour, which shows between
-      the strokes; pencil shades on it).
+    * ``ground``: what a photo is painted on when no background is given, as
+      :class:`strokes.PaintOptions` takes it: an RGB triple in [0, 1] (white by
+      default: gesso, paper; the strokes cover the whole picture) or ``"auto"``
+      (toned paper of the picture's mean colour, which shows between the
+      strokes; pencil shades on it).
     * :meth:`paint_path`: the centreline the paint actually follows (tape lies
       straight whatever P1), used to plan where a stroke is drawn.
 
@@ -65,7 +66,7 @@ class Style(abc.ABC):
     svg_shape: ClassVar[str] = "outline"
     paint_renderer: ClassVar[str] = "style"
     paint_options: ClassVar[dict] = {}
-    ground: ClassVar[str] = "white"
+    ground: ClassVar["tuple[float, float, float] | str"] = (1.0, 1.0, 1.0)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -24,7 +24,7 @@ class TestContract:
         assert isinstance(style.textured, bool)
         assert style.svg_shape in ("outline", "constant", "strip")
         assert style.paint_renderer in ("style", "mixed")
-        assert style.ground in ("white", "auto")
+        assert style.ground == "auto" or (len(style.ground) == 3 and all(0 <= v <= 1 for v in style.ground))
         assert style.description and "\n" not in style.description
         assert style.reach >= 1.0
         assert isinstance(style.hairline, bool)
