@@ -81,20 +81,18 @@ def _motion_bounds(params: torch.Tensor, size, motion_px: float, level_width: fl
     return Bounds(low, high, width_low, width_high)
 
 
-def _recolored(params: torch.Tensor, previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor,
-               level_width: float) -> torch.Tensor:
+def _recolored(params: torch.Tensor, previous: torch.Tensor, now: torch.Tensor, then: torch.Tensor) -> torch.Tensor:
     """Strokes whose ends now lie on a picture of another colour (an object moved in) take the colour found there.
 
-    The picture is sampled as the painter seeds colours (blurred at the stroke's
-    width, near each end): in this frame where the carried stroke ``params`` lies,
-    in the frame before where it lay then (``previous``). Only where the two differ
+    The picture is sampled as the painter seeds colours (near each end; ``now`` and
+    ``then``, this frame and the one before, come blurred by :func:`_smoothed`): in this
+    frame where the carried stroke ``params`` lies, in the frame before where it lay
+    then (``previous``). Only where the two differ
     by more than ``RECOLOR`` does the end take this frame's colour; a stroke over the
     same picture as before keeps its own, even one that differs from the picture
     (a darker glaze, a stroke covered by later ones).
     """
-    H, W = target.shape[-2:]
-    sigma = level_width * min(H, W) / 3
-    now, then = blur(target, sigma), blur(before, sigma)
+    H, W = now.shape[-2:]
     scale = params.new_tensor([W, H])
 
     def under(picture, strokes, end):
@@ -110,6 +108,11 @@ def _recolored(params: torch.Tensor, previous: torch.Tensor, target: torch.Tenso
         far = (found - under(then, previous, end)).abs().sum(1) > RECOLOR
         out[far, cols] = found[far]
     return out
+
+
+def _smoothed(picture: torch.Tensor, level_width: float) -> torch.Tensor:
+    """``picture`` blurred as the painter samples a stroke's colour, at a level's stroke width."""
+    return blur(picture, level_width * min(picture.shape[-2:]) / 3)
 
 
 def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, style, background,
@@ -155,7 +158,8 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
         if current is not level:
             current = level
             work_target = _resize(target, level.work).clamp(0, 1)
-            work_before = _resize(before, level.work).clamp(0, 1)
+            now = _smoothed(work_target, level.width)
+            then = _smoothed(_resize(before, level.work).clamp(0, 1), level.width)
             angles = None
             canvas = draw(bg.view(3, 1, 1).repeat(1, *level.work), params[:first], style)
         batch = params[first:first + count]
@@ -165,8 +169,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             base = draw(canvas.clone(), still, style) if len(still) else canvas.clone()   # still strokes under the moving
             width_px = level.width * min(level.work)
             length_px = LENGTH * width_px
-            start = _recolored(batch[active], previous[first:first + count][active], work_target, work_before,
-                               level.width)
+            start = _recolored(batch[active], previous[first:first + count][active], now, then)
             bounds = _motion_bounds(start, level.work, MOTION * length_px, level.width, REACH * length_px)
             anew = anew_all[first:first + count][active]
             if anew.any():

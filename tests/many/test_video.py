@@ -121,15 +121,16 @@ def test_a_stroke_changes_colour_only_where_the_picture_under_it_changed():
     """A painting's strokes need not match the picture under them (a dark glaze, a stroke
     covered by later ones): one over the same picture keeps its colour; one that an object of
     another colour moved under takes that colour."""
-    from strokes.coherence import _recolored
+    from strokes.coherence import _recolored, _smoothed
     from strokes.layout import COLOR_END, COLOR_START
 
     gray = torch.full((3, 20, 20), 0.5)
     stroke = torch.tensor([[.2, .5, .5, .5, .8, .5, .1, .1, .1, .1, .1, .1, .1, .1, 1.]])   # dark, on gray
-    assert torch.equal(_recolored(stroke, stroke, gray, gray, 0.1), stroke)
+    recolored = lambda now, then: _recolored(stroke, stroke, _smoothed(now, 0.1), _smoothed(then, 0.1))  # noqa: E731
+    assert torch.equal(recolored(gray, gray), stroke)
     red = gray.clone()
     red[0] = 0.9                                                         # the picture turned red under it
-    out = _recolored(stroke, stroke, red, gray, 0.1)
+    out = recolored(red, gray)
     assert torch.allclose(out[0, COLOR_START], torch.tensor([0.9, 0.5, 0.5]), atol=1e-4)
     assert torch.allclose(out[0, COLOR_END], torch.tensor([0.9, 0.5, 0.5]), atol=1e-4)
     assert torch.equal(out[:, :COLOR_START.start], stroke[:, :COLOR_START.start])
