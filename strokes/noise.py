@@ -13,6 +13,7 @@ from contextvars import ContextVar
 import torch
 
 _MASK = (1 << 31) - 1
+_A, _B, _C = 374761393, 668265263, 1442695041   # lattice hash multipliers (x, y, seed)
 _PLAIN: ContextVar[bool] = ContextVar("strokes_plain_noise", default=False)
 
 
@@ -35,12 +36,24 @@ def plain_textures():
         _PLAIN.reset(token)
 
 
-def _hash(ix: torch.Tensor, iy: torch.Tensor, seed: int) -> torch.Tensor:
-    """Integer lattice hash to [0, 1): deterministic on every device."""
-    h = (ix * 374761393 + iy * 668265263 + (seed * 1442695041 & _MASK)) & _MASK
+def _hash(h: torch.Tensor) -> torch.Tensor:
+    """Mix a lattice point's ``int32`` code (see :func:`_corners`) to [0, 1): deterministic on every device."""
     h = ((h ^ (h >> 13)) * 1274126177) & _MASK
     h = h ^ (h >> 16)
-    return (h & 0xFFFFFF).to(torch.float32) / float(1 << 24)
+    return (h & 0xFFFFFF).to(torch.float32) * (1.0 / (1 << 24))
+
+
+def _corners(ix: torch.Tensor, iy: torch.Tensor, seed: int):
+    """Hashes of the lattice points ``(ix, iy)``, ``(ix + 1, iy)``, ``(ix, iy + 1)``, ``(ix + 1, iy + 1)``.
+
+    A point's code is ``ix * A + iy * B + seed * C`` modulo ``2 ** 31``, so a
+    neighbour's code is the point's plus ``A`` or ``B``. Worked in ``int32``,
+    whose products wrap modulo ``2 ** 32``: the low 31 bits, all that is kept,
+    are those of the exact product, and ``int32`` is about three times as fast
+    as ``int64`` here.
+    """
+    base = ix.to(torch.int32) * _A + iy.to(torch.int32) * _B + (seed * _C & _MASK)
+    return tuple(_hash((base + step) & _MASK) for step in (0, _A, _B, _A + _B))
 
 
 def value_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0) -> torch.Tensor:
@@ -57,11 +70,7 @@ def value_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0) -> torch.Tensor
     fx, fy = x - x0, y - y0
     fx = fx * fx * (3 - 2 * fx)
     fy = fy * fy * (3 - 2 * fy)
-    ix, iy = x0.long(), y0.long()
-    a = _hash(ix, iy, seed)
-    b = _hash(ix + 1, iy, seed)
-    c = _hash(ix, iy + 1, seed)
-    d = _hash(ix + 1, iy + 1, seed)
+    a, b, c, d = _corners(x0, y0, seed)
     out = (a + (b - a) * fx) + ((c + (d - c) * fx) - (a + (b - a) * fx)) * fy
     return out.to(x.dtype)
 

@@ -116,6 +116,15 @@ def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
     return lay_windows(canvas, fg, alpha, window)
 
 
+def stroke_windows(params: torch.Tensor, size, style) -> WindowLayout:
+    """A window for every stroke that holds all its paint (the style's ``reach`` included), all of
+    the size of the largest stroke's box: the windows the painter draws a batch in at each step."""
+    boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
+    h = int((boxes[:, 2] - boxes[:, 0]).max().clamp(min=1)) if len(boxes) else 1
+    w = int((boxes[:, 3] - boxes[:, 1]).max().clamp(min=1)) if len(boxes) else 1
+    return WindowLayout(boxes[:, 0], boxes[:, 1], h, w, size)
+
+
 def _draw_in_boxes(canvas, params, style, budget: int = 1 << 18) -> torch.Tensor:
     """Chunks of strokes, each in a window as big as the chunk's largest box (about ``budget`` pixels)."""
     size = tuple(canvas.shape[-2:])

@@ -21,13 +21,11 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
     import torch
 
     from strokes.neural import load_renderer
-    from strokes.painter import REACH, WIDTH_RANGE, NeuralDrawer
-    from strokes.painting.optimize import Bounds
+    from strokes.painter import NeuralDrawer
     from strokes.painting.schedule import LENGTH, plan
     from strokes.painting.seeding import initial_strokes
-    from strokes.compositing import WindowLayout
     from strokes.registry import painting_style
-    from strokes.rendering import draw
+    from strokes.rendering import draw, stroke_windows
 
     style = painting_style(style_name)
     drawers = {"style": style, "neural": NeuralDrawer(load_renderer(style_name), style)}
@@ -40,9 +38,7 @@ def level_timings(style_name: str, repeat: int = 5, strokes: int = 500, size=(34
         places = np.stack([rng.uniform(0, w, level.batch), rng.uniform(0, h, level.batch)], 1)
         target = torch.rand(3, h, w, generator=torch.Generator().manual_seed(level.index))
         seeds = initial_strokes(places, target, torch.zeros(h, w), width=width, length=length, opacity=0.98)
-        bounds = Bounds.around(seeds, (h, w), reach=REACH * length, width_low=WIDTH_RANGE[0] * level.width,
-                               width_high=WIDTH_RANGE[1] * level.width)
-        layout = WindowLayout(*bounds.windows((h, w), style.reach), (h, w))
+        layout = stroke_windows(seeds, (h, w), style)
         ms = {}
         for name, drawer in drawers.items():
             times = []

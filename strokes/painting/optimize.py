@@ -4,9 +4,9 @@ Each stroke of a batch may move within a square of half side ``reach``
 pixels around where it was seeded, and its width may range over
 ``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
 works on unconstrained numbers mapped through a sigmoid into those ranges,
-so every stroke it produces is valid and stays inside its window: each
-stroke is drawn only in its own small window (:func:`strokes.rendering.draw`), which is
-what makes a batch cheap.
+so every stroke it produces is valid. At every step each stroke is drawn
+only in a window that just holds it (:func:`strokes.rendering.stroke_windows`),
+which is what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
 :func:`strokes.losses.transport_loss` (which gives strokes that do not yet
@@ -24,8 +24,7 @@ import torch
 
 from ..losses import pixel_loss, transport_loss
 from ..compositing import WindowLayout
-from ..geometry import paint_radius
-from ..rendering import draw
+from ..rendering import draw, stroke_windows
 from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
 from ..noise import plain_textures
 
@@ -63,17 +62,6 @@ class Bounds:
         centre = params[:, P1] * scale
         return cls((centre - reach).clamp(min=0) .minimum(scale), (centre + reach).minimum(scale).clamp(min=0),
                    width_low, width_high, flat, opaque)
-
-    def windows(self, size, style_reach: float = 1.0, pad: int = 2):
-        """Per-stroke windows ``(tops (S,), lefts (S,), h, w)`` that hold any stroke within bounds."""
-        H, W = size
-        half = paint_radius(self.width_high, min(H, W), style_reach) + pad
-        extent = (self.high - self.low).amax(0)                       # (2,) largest box, x and y
-        w = int(math.ceil(float(extent[0]) + 2 * half)) + 1
-        h = int(math.ceil(float(extent[1]) + 2 * half)) + 1
-        lefts = torch.floor(self.low[:, 0] - half).long()
-        tops = torch.floor(self.low[:, 1] - half).long()
-        return tops, lefts, h, w
 
     def decode(self, z: torch.Tensor, size) -> torch.Tensor:
         """Unconstrained ``(S, 15)`` to valid strokes ``(S, 15)``."""
@@ -152,14 +140,15 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
     size = tuple(canvas.shape[-2:])
-    layout = WindowLayout(*bounds.windows(size, style.reach), size)
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
     with plain_textures() if plain else _nothing():
         for k in range(steps):
-            loss, _ = batch_loss(decode(z), canvas, target, style, background, ot_weight, layout, extra_loss, bend)
+            strokes = decode(z)
+            layout = stroke_windows(strokes.detach(), size, style)
+            loss, _ = batch_loss(strokes, canvas, target, style, background, ot_weight, layout, extra_loss, bend)
             grad, = torch.autograd.grad(loss, z)
             adam.step(grad)
             if on_step is not None:

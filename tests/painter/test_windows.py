@@ -85,3 +85,25 @@ def test_draw_in_windows_is_differentiable_and_equals_drawing_in_boxes():
     assert float((windowed - draw(canvas, p, style)).detach().abs().max()) < 1e-9
     windowed.sum().backward()
     assert torch.isfinite(p.grad).all() and float(p.grad.abs().sum()) > 0
+
+
+@pytest.mark.parametrize("name", list_styles())
+def test_the_windows_a_batch_is_optimized_in_hold_all_its_paint_and_gradient(name):
+    from strokes.rendering import stroke_windows
+
+    style = get_style(name)
+    p = strokes(20, seed=4)
+    p[:, :6] = p[:, :6].roll(1, 0)[:, [0, 1] * 3] + 0.25 * (p[:, :6] - 0.5)   # short strokes, anywhere
+    canvas = torch.full((3, 40, 56), 0.4, dtype=torch.float64)
+    weight = torch.rand(3, 40, 56, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    whole = WindowLayout(torch.zeros(20, dtype=torch.long), torch.zeros(20, dtype=torch.long), 40, 56, (40, 56))
+    results = []
+    for layout in (stroke_windows(p, (40, 56), style), whole):
+        q = p.clone().requires_grad_(True)
+        out = draw(canvas, q, style, window=layout)
+        grad, = torch.autograd.grad((out * weight).sum(), q)
+        results.append((out.detach(), grad))
+    small = stroke_windows(p, (40, 56), style)
+    assert small.h * small.w < 40 * 56 / 2
+    assert float((results[0][0] - results[1][0]).abs().max()) < 1e-9
+    assert torch.allclose(results[0][1], results[1][1], atol=1e-7)
