@@ -13,6 +13,8 @@ default :data:`SEGMENTS` pieces and canvas sizes up to a few thousand pixels).
 from __future__ import annotations
 
 import contextlib
+import math
+from contextvars import ContextVar
 from typing import NamedTuple
 
 import torch
@@ -23,6 +25,7 @@ Window = tuple  # (top, left, height, width) in pixels of the full canvas
 
 SEGMENTS = 16   # straight pieces a centreline is drawn with
 EDGE = 2        # pixels past the paint's reach that anti-aliasing may still touch
+_FITTED: ContextVar["float | None"] = ContextVar("strokes_fitted_pieces", default=None)
 
 
 def bezier(p0, p1, p2, t):
@@ -99,6 +102,36 @@ def full_window(size) -> Window:
     return (0, 0, int(H), int(W))
 
 
+@contextlib.contextmanager
+def fitted_pieces(tolerance: float = 0.1):
+    """Inside this block a centreline is drawn with as few straight pieces as keep every stroke
+    of the call within ``tolerance`` pixels of its Bezier (one for straight strokes), not
+    :data:`SEGMENTS`: how the painter optimizes, where a working canvas' strokes are a few
+    pixels long. Outside it, and wherever ``segments`` is given, nothing changes.
+
+    >>> p = torch.tensor([[.1, .5, .5, .5, .9, .5, .2, .2] + [0.] * 6 + [1.]])
+    >>> with fitted_pieces():
+    ...     _pieces(p, (10, 10), None)
+    1
+    """
+    token = _FITTED.set(float(tolerance))
+    try:
+        yield
+    finally:
+        _FITTED.reset(token)
+
+
+def _pieces(params: torch.Tensor, size, segments) -> int:
+    """How many straight pieces draw ``params``' centrelines: ``segments``, or see :func:`fitted_pieces`."""
+    if segments is not None:
+        return segments
+    tolerance = _FITTED.get()
+    if tolerance is None or len(params) == 0:
+        return SEGMENTS
+    worst = float(polyline_error(params.detach(), size, 1).max())
+    return min(SEGMENTS, max(1, math.ceil(math.sqrt(worst / tolerance))))
+
+
 def centreline(params: torch.Tensor, size, segments: int = SEGMENTS) -> torch.Tensor:
     """Points along each stroke's Bezier centreline, ``(S, segments + 1, 2)`` in pixels (x, y).
 
@@ -120,7 +153,7 @@ def _pixel_centres(start, n: int, dtype, device) -> torch.Tensor:
     return ramp + float(start)
 
 
-def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segments: int = SEGMENTS) -> StrokeFrame:
+def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segments: "int | None" = None) -> StrokeFrame:
     """Each pixel of ``window`` in each stroke's frame (see :class:`StrokeFrame`).
 
     Args:
@@ -129,6 +162,8 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
         window: ``(top, left, h, w)`` part of the canvas to compute; all of it by default.
             ``top`` and ``left`` may be ``(S,)`` tensors: one window per stroke, all
             of the same ``h, w`` (how small strokes are drawn or painted in batches).
+        segments: straight pieces of the centreline (default :data:`SEGMENTS`, or see
+            :func:`fitted_pieces`).
 
     >>> p = torch.tensor([[.1, .5, .5, .5, .9, .5, .2, .2] + [0.] * 6 + [1.]])
     >>> f = stroke_frame(p, (10, 10))
@@ -150,7 +185,7 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
 
 
 def centreline_distance(params: torch.Tensor, size, window: Window | None = None,
-                        segments: int = SEGMENTS) -> torch.Tensor:
+                        segments: "int | None" = None) -> torch.Tensor:
     """``(S, h, w)`` distance of every pixel of ``window`` to each centreline, pixels.
 
     The ``dist`` of :func:`stroke_frame` (round caps at the ends) at about half
@@ -168,6 +203,7 @@ def centreline_distance(params: torch.Tensor, size, window: Window | None = None
 def _nearest(params, size, window, segments: int, side: bool):
     """Pixel centres, centreline length and :func:`_nearest_piece`'s answer for every pixel of ``window``."""
     check_params(params)
+    segments = _pieces(params, size, segments)
     top, left, h, w = window if window is not None else full_window(size)
     dt = params.dtype if params.is_floating_point() else torch.float32
     xs = _pixel_centres(left, int(w), dt, params.device).view(-1, 1, int(w))

@@ -3,8 +3,26 @@ import math
 import pytest
 import torch
 
-from strokes.geometry import centreline, centreline_distance, coverage, stroke_boxes, stroke_frame
+from strokes.geometry import (SEGMENTS, _pieces, centreline, centreline_distance, coverage, fitted_pieces,
+                              stroke_boxes, stroke_frame)
 from tests.conftest import make_params
+
+
+def test_fitted_pieces_keep_the_frame_within_their_tolerance_and_straight_strokes_exact():
+    straight = make_params([dict(x0=.1, y0=.3, x1=.45, y1=.5, x2=.8, y2=.7, w0=.2, w2=.1)])
+    curved = make_params([dict(x0=.1, y0=.8, x1=.5, y1=.0, x2=.9, y2=.8, w0=.1, w2=.2)])
+    size = (60, 80)
+    with fitted_pieces(0.1):
+        assert _pieces(straight, size, None) == 1
+        assert 1 < _pieces(curved, size, None) <= SEGMENTS
+        assert _pieces(curved, size, 3) == 3                      # a given count is kept
+        few = stroke_frame(torch.cat([straight, curved]), size)
+    assert _pieces(curved, size, None) == SEGMENTS                # outside the block: the default
+    full = stroke_frame(torch.cat([straight, curved]), size)
+    assert torch.allclose(few.dist[0], full.dist[0], atol=1e-4)  # a straight stroke: one piece, exact
+    assert float((few.dist - full.dist).abs().max()) < 0.1 + 0.05
+    near = full.dist < full.half_width                            # inside the paint
+    assert float((few.t - full.t)[near].abs().max()) < 0.05
 
 
 class TestStrokeFrame:

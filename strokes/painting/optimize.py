@@ -27,6 +27,7 @@ from ..compositing import WindowLayout
 from ..rendering import draw, stroke_windows
 from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
 from ..noise import plain_textures
+from ..geometry import fitted_pieces
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -144,7 +145,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
-    with plain_textures() if plain else _nothing():
+    with plain_textures() if plain else _nothing(), fitted_pieces():
         for k in range(steps):
             strokes = decode(z)
             layout = stroke_windows(strokes.detach(), size, style)
