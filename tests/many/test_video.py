@@ -105,16 +105,16 @@ def test_strokes_are_carried_with_their_paint_a_pan_moves_all_a_ball_only_its_ow
     ball[:, 4:12, 4:12] = torch.tensor([0.9, 0.1, 0.1]).view(3, 1, 1)
     rolled = scene.clone()
     rolled[:, 4:12, 9:17] = torch.tensor([0.9, 0.1, 0.1]).view(3, 1, 1)
-    # (a ground of the picture's mean colour, as this test was written for: on white, neither of
-    # this 12-stroke painting's two red strokes follows the ball)
-    painted = paint(ball, style=style, strokes=12, size=40, steps=8, progress=False,
-                    background="auto").strokes.to_tensor()
+    # The scene's strokes, and on top a red stroke laid over the ball by hand (whether a small
+    # painting puts one there depends on the optimizer's path).
+    red = torch.tensor([[5 / 40, 8 / 24, 8 / 40, 8 / 24, 11 / 40, 8 / 24, 8 / 24, 8 / 24, .9, .1, .1, .9, .1, .1, 1]])
+    painted = torch.cat([strokes, red])
     found = carry(painted, rolled, ball, style)
     moved = found.shifts.abs().sum(1) > 0
     assert moved.any() and not moved.all()                          # the sky behind stays put
     shifts = found.shifts[moved]
     assert (shifts[:, 0] > 0).all() and (shifts[:, 1].abs() < 1).all()      # all with the ball, to the right
-    assert abs(float(shifts[:, 0].max()) - 5.0) < 1.0                       # the ball's own stroke all the way
+    assert abs(float(found.shifts[-1, 0]) - 5.0) < 1.0                      # the ball's own stroke all the way
 
 
 def test_a_stroke_changes_colour_only_where_the_picture_under_it_changed():
