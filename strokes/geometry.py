@@ -162,6 +162,7 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
         window: ``(top, left, h, w)`` part of the canvas to compute; all of it by default.
             ``top`` and ``left`` may be ``(S,)`` tensors: one window per stroke, all
             of the same ``h, w`` (how small strokes are drawn or painted in batches).
+            Or :class:`Pixels`: a list of pixels per stroke (every field then ``(S, 1, P)``).
         segments: straight pieces of the centreline (default :data:`SEGMENTS`, or see
             :func:`fitted_pieces`).
 
@@ -171,7 +172,7 @@ def stroke_frame(params: torch.Tensor, size, window: Window | None = None, segme
     (8.0, 1.0)
     """
     H, W = size
-    xs, ys, length, (best_d2, best_along, best_cross) = _nearest(params, size, window, segments, side=True)
+    xs, ys, length, (best_d2, best_along, best_cross) = _nearest(params, size, window, segments, "frame")
     outside = torch.maximum(-best_along, best_along - length).clamp(min=0)
     across_mag = torch.sqrt((best_d2 - outside ** 2).clamp(min=0) + 1e-12)
     across = torch.where(best_cross < 0, across_mag, -across_mag)
@@ -196,23 +197,66 @@ def centreline_distance(params: torch.Tensor, size, window: Window | None = None
     >>> torch.allclose(d, stroke_frame(p, (10, 10)).dist)
     True
     """
-    _, _, _, (best_d2,) = _nearest(params, size, window, segments, side=False)
+    _, _, _, (best_d2,) = _nearest(params, size, window, segments, "distance")
     return torch.sqrt(best_d2 + 1e-12)
 
 
-def _nearest(params, size, window, segments: int, side: bool):
-    """Pixel centres, centreline length and :func:`_nearest_piece`'s answer for every pixel of ``window``."""
+class Pixels(NamedTuple):
+    """A window given as a list of pixels per stroke: each stroke drawn only where its paint can be
+    (:func:`strokes.rendering.stroke_pixels`), for styles whose ``rasterize`` works pixel by pixel.
+
+    xs, ys: ``(S, 1, P)`` pixel centres, full-canvas pixels.
+    piece:  ``(S, 1, P)`` the centreline piece nearest to each (of ``segments`` pieces), as the
+            search of :func:`nearest_pieces` found it: drawing at these pixels need not search again.
+    """
+
+    xs: torch.Tensor
+    ys: torch.Tensor
+    piece: torch.Tensor
+    segments: int
+
+
+def nearest_pieces(params: torch.Tensor, size, window: Window, segments: "int | None" = None):
+    """``(d2, piece, segments)`` without gradients: every pixel of ``window``'s squared distance to each
+    centreline, pixels, and its nearest piece ``(S, h, w)``, of ``segments`` pieces (see :func:`fitted_pieces`)."""
+    with torch.no_grad():
+        segments = _pieces(params, size, segments)
+        _, _, _, (d2, piece) = _nearest(params.detach(), size, window, segments, "piece")
+    return d2, piece, segments
+
+
+def _polyline(params, size, segments: int):
+    """The centreline's ``segments`` pieces: points ``(S, n+1, 2)``, steps ``(S, n, 2)``, their lengths
+    ``(S, n)`` and the arc length where each point sits ``(S, n+1)``, pixels."""
+    pts = centreline(params, size, segments)
+    seg = pts[:, 1:] - pts[:, :-1]
+    seg_len = torch.sqrt((seg ** 2).sum(-1) + 1e-12)
+    start_at = torch.cat([seg_len.new_zeros(seg_len.shape[0], 1), seg_len.cumsum(1)], 1)
+    return pts, seg, seg_len, start_at
+
+
+def _nearest(params, size, window, segments, want: str):
+    """Pixel centres, centreline length and what :func:`_nearest_piece` finds (``want``) for every
+    pixel of ``window``; with gradients wanted, the squared distance and, with ``"frame"``, the
+    arc-length position and side, worked out differentiably at the piece found."""
     check_params(params)
+    if isinstance(window, Pixels):                         # pieces found when the pixels were chosen
+        n = window.segments if segments is None else segments
+        pts, seg, seg_len, start_at = _polyline(params, size, n)
+        piece = window.piece
+        if n != window.segments:                           # asked for other pieces: search them all
+            with torch.no_grad():
+                every = torch.arange(n, device=params.device).expand(len(params), n)
+                _, piece = _nearest_piece(window.xs, window.ys, pts, seg, seg_len, start_at, every, n,
+                                          [len(params)] * n, "piece")
+        found = _at_piece(window.xs, window.ys, pts, seg, seg_len, start_at, piece, n, want == "frame")
+        return window.xs, window.ys, start_at[:, -1].view(-1, 1, 1), found
     segments = _pieces(params, size, segments)
     top, left, h, w = window if window is not None else full_window(size)
     dt = params.dtype if params.is_floating_point() else torch.float32
     xs = _pixel_centres(left, int(w), dt, params.device).view(-1, 1, int(w))
     ys = _pixel_centres(top, int(h), dt, params.device).view(-1, int(h), 1)
-
-    pts = centreline(params, size, segments)               # (S, n+1, 2)
-    seg = pts[:, 1:] - pts[:, :-1]                          # (S, n, 2)
-    seg_len = torch.sqrt((seg ** 2).sum(-1) + 1e-12)        # (S, n)
-    start_at = torch.cat([seg_len.new_zeros(seg_len.shape[0], 1), seg_len.cumsum(1)], 1)  # (S, n+1)
+    pts, seg, seg_len, start_at = _polyline(params, size, segments)
     length = start_at[:, -1].view(-1, 1, 1)
 
     # Only pieces that can be the nearest for some pixel of the window take part
@@ -235,12 +279,12 @@ def _nearest(params, size, window, segments: int, side: bool):
         found = _nearest_piece(
             sort(xs) if per_window else xs, sort(ys) if per_window else ys,
             sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active,
-            "piece" if differentiable else "frame" if side else "distance")
+            "piece" if differentiable else want)
     if active and active[-1] != count.numel():
         inverse = torch.argsort(by_need)
         found = tuple(v[inverse] for v in found)
     if differentiable:
-        found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, side)
+        found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, want == "frame")
     return xs, ys, length, found
 
 

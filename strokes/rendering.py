@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import torch
 from PIL import Image
 
-from .compositing import WindowLayout, lay_windows
-from .geometry import check_params, stroke_boxes
+from .compositing import PixelLayout, WindowLayout, lay_pixels, lay_windows
+from .geometry import Pixels, check_params, nearest_pieces, paint_radius, stroke_boxes
+from .layout import WIDTHS
 from .registry import style_for
 from .strokeset import StrokeSet
 from .tiles import from_tiles, paint_tiles, to_tiles
@@ -110,6 +111,9 @@ def drawing_progress(enabled: bool, strokes: int):
 
 def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
     size = tuple(canvas.shape[-2:])
+    if isinstance(window, PixelLayout):
+        fg, alpha = style.rasterize(params, size, window=window.window)
+        return lay_pixels(canvas, fg, alpha, window)
     if not isinstance(window, WindowLayout):
         window = WindowLayout(*window, size)
     fg, alpha = style.rasterize(params, size, window=window.window)
@@ -123,6 +127,30 @@ def stroke_windows(params: torch.Tensor, size, style) -> WindowLayout:
     h = int((boxes[:, 2] - boxes[:, 0]).max().clamp(min=1)) if len(boxes) else 1
     w = int((boxes[:, 3] - boxes[:, 1]).max().clamp(min=1)) if len(boxes) else 1
     return WindowLayout(boxes[:, 0], boxes[:, 1], h, w, size)
+
+
+def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelLayout:
+    """The pixels where each stroke's paint can be: those of its :func:`stroke_windows` box within
+    its paint radius (the style's ``reach``) plus ``pad`` (the anti-aliasing ramp, a flat end's
+    corner) of its centreline, as many per stroke as the stroke with most needs. For styles that
+    draw pixel by pixel (:attr:`~strokes.style.Style.pointwise`): a painter's stroke fills a fifth
+    of its box, so its steps draw far fewer pixels."""
+    H, W = size
+    box = stroke_windows(params, size, style)
+    d2, piece, segments = nearest_pieces(style.paint_path(params), size, box.window)
+    with torch.no_grad():
+        radius = paint_radius(params[:, WIDTHS].amax(1), min(H, W), style.reach) + pad
+        near = ((d2 <= (radius * radius).view(-1, 1, 1)) & box.inside).flatten(1)       # (S, h w)
+        count = int(near.sum(1).max()) if len(near) else 0
+        pick = torch.argsort(near.to(torch.int8), dim=1, descending=True, stable=True)[:, :max(count, 1)]
+        keep = near.gather(1, pick)
+        S, P = pick.shape
+        dt = params.dtype
+        xs = (box.lefts.view(-1, 1) + pick % box.w).to(dt) + 0.5
+        ys = (box.tops.view(-1, 1) + pick // box.w).to(dt) + 0.5
+        index = torch.where(keep, box.index.view(S, -1).gather(1, pick), H * W)
+        pixels = Pixels(xs.view(S, 1, P), ys.view(S, 1, P), piece.flatten(1).gather(1, pick).view(S, 1, P), segments)
+    return PixelLayout(index, size, pixels)
 
 
 def _draw_in_boxes(canvas, params, style, budget: int = 1 << 18) -> torch.Tensor:

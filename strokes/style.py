@@ -51,6 +51,11 @@ class Style(abc.ABC):
       default: gesso, paper; the strokes cover the whole picture) or ``"auto"``
       (toned paper of the picture's mean colour, which shows between the
       strokes; pencil shades on it).
+    * ``pointwise``: :meth:`rasterize` works pixel by pixel on the stroke frame
+      (no neighbours, no window shape), so a stroke may be drawn at any list
+      of pixels: the painter then draws each only where its paint can be
+      (:func:`strokes.rendering.stroke_pixels`), in about half the pixels of
+      its box. Off by default; every built-in style sets it.
     * :meth:`paint_path`: the centreline the paint actually follows (tape lies
       straight whatever P1), used to plan where a stroke is drawn.
 
@@ -67,6 +72,7 @@ class Style(abc.ABC):
     paint_renderer: ClassVar[str] = "style"
     paint_options: ClassVar[dict] = {}
     ground: ClassVar["tuple[float, float, float] | str"] = (1.0, 1.0, 1.0)
+    pointwise: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -27,6 +27,7 @@ class MarkerStyle(Style):
 
     name = "marker"
     description = "flat translucent felt-tip ink, constant width, rounded ends; overlaps darken"
+    pointwise = True
     reach = 1.0
     svg_shape = "constant"
 

@@ -25,6 +25,7 @@ class PenStyle(Style):
 
     name = "pen"
     description = "uniform ink line with round caps, for pen plotters; overlaps hardly darken"
+    pointwise = True
     reach = 1.0
     hairline = False        # a line of no width is drawn with no ink (opacity times half / shown = 0)
     svg_shape = "constant"

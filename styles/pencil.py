@@ -78,6 +78,7 @@ class PencilStyle(Style):
     name = "pencil"
     description = ("graphite pencil lines: tapered by pressure, paper grain, darker where they cross "
                    "(look='hatching': coloured-pencil shading)")
+    pointwise = True
     reach = 1.0
     textured = True
     # Painting a photo (strokes paint) shades with wide strokes: the hatching look, in colour.

@@ -24,6 +24,7 @@ class TapeStyle(Style):
 
     name = "tape"
     description = "flat rectangular strips of tape from P0 to P2, crisp edges, flat colour"
+    pointwise = True
     reach = 1.0
     svg_shape = "strip"
 

@@ -35,6 +35,7 @@ class WatercolorStyle(Style):
 
     name = "watercolor"
     description = "transparent watercolour wash: pooled darker rims, soft granulation, irregular bleeding edges"
+    pointwise = True
     reach = 1.9  # outline wander (up to +40%), soft edge plus the default bleed; see __init__
     textured = True
     # Painted through this rasterizer, not "mixed": the neural renderer's small errors, exploited by the

@@ -53,6 +53,7 @@ class CharcoalStyle(Style):
     name = "charcoal"
     textured = True
     description = "charcoal on paper: dark, grainy strokes with ragged, smudged edges"
+    pointwise = True
     reach = 2.5      # the smudge fades out by 2.5 half widths from the centreline
 
     def __init__(self, seed: int = 0, darkness: float = 0.35, tint: float = 0.15,

@@ -5,8 +5,9 @@ pixels around where it was seeded, and its width may range over
 ``[width_low, width_high]``; colours and opacity over [0, 1]. The optimizer
 works on unconstrained numbers mapped through a sigmoid into those ranges,
 so every stroke it produces is valid. At every step each stroke is drawn
-only in a window that just holds it (:func:`strokes.rendering.stroke_windows`),
-which is what makes a batch cheap.
+only where its paint can be (:func:`strokes.rendering.stroke_pixels`, or a
+window that just holds it, :func:`strokes.rendering.stroke_windows`, for a
+style that does not draw pixel by pixel), which is what makes a batch cheap.
 
 Loss: :func:`strokes.losses.pixel_loss` plus ``ot_weight`` times
 :func:`strokes.losses.transport_loss` (which gives strokes that do not yet
@@ -24,7 +25,7 @@ import torch
 
 from ..losses import pixel_loss, transport_loss
 from ..compositing import WindowLayout
-from ..rendering import draw, stroke_windows
+from ..rendering import draw, stroke_pixels, stroke_windows
 from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
 from ..noise import plain_textures
 from ..geometry import fitted_pieces
@@ -142,13 +143,14 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     """
     size = tuple(canvas.shape[-2:])
     z = bounds.encode(params.detach(), size).requires_grad_(True)
+    pointwise = getattr(style, "pointwise", False)
     adam = Adam(z, lr)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
     with plain_textures() if plain else _nothing(), fitted_pieces():
         for k in range(steps):
             strokes = decode(z)
-            layout = stroke_windows(strokes.detach(), size, style)
+            layout = (stroke_pixels if pointwise else stroke_windows)(strokes.detach(), size, style)
             loss, _ = batch_loss(strokes, canvas, target, style, background, ot_weight, layout, extra_loss, bend)
             grad, = torch.autograd.grad(loss, z)
             adam.step(grad)

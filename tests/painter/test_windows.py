@@ -31,6 +31,30 @@ def test_windows_composite_like_full_layers_even_overlapping_and_off_the_edge():
         assert torch.allclose(lay_windows(bg, fg, a, tops, lefts), composite(F, A, bg), atol=1e-5)
 
 
+def test_pixel_lists_composite_like_full_layers_overlapping_padded_and_off_the_edge():
+    from strokes.compositing import PixelLayout, lay_pixels
+
+    g = torch.Generator().manual_seed(3)
+    S, P, H, W = 6, 40, 9, 11
+    for _ in range(20):
+        # Each stroke: P different pixels, those past H * W padding or off the canvas; strokes overlap.
+        index = torch.stack([torch.randperm(H * W + 15, generator=g)[:P] for _ in range(S)])
+        fg = torch.rand(S, 3, 1, P, generator=g, dtype=torch.float64, requires_grad=True)
+        alpha = (0.9 * torch.rand(S, 1, 1, P, generator=g, dtype=torch.float64)).requires_grad_(True)
+        bg = torch.rand(3, H, W, generator=g, dtype=torch.float64)
+        on = index < H * W
+        F = torch.zeros(S, 3, H * W + 15, dtype=torch.float64).scatter(2, index.view(S, 1, P).expand(S, 3, P), fg[:, :, 0])
+        A = torch.zeros(S, 1, H * W + 15, dtype=torch.float64).scatter(2, index.view(S, 1, P), alpha[:, :, 0])
+        expected = composite(F[..., :H * W].reshape(S, 3, H, W), A[..., :H * W].reshape(S, 1, H, W), bg)
+        ours = lay_pixels(bg, fg, alpha, PixelLayout(index, (H, W)))
+        assert on.sum() < on.numel() and torch.allclose(ours, expected, atol=1e-9)
+        weight = torch.rand(3, H, W, generator=g, dtype=torch.float64)
+        for x in (fg, alpha):
+            a, = torch.autograd.grad((ours * weight).sum(), x, retain_graph=True)
+            b, = torch.autograd.grad((expected * weight).sum(), x, retain_graph=True)
+            assert torch.allclose(a, b, atol=1e-9)
+
+
 def test_gradients_match_the_full_composite():
     g = torch.Generator().manual_seed(1)
     S, h, w, H, W = 4, 5, 5, 9, 9
@@ -89,7 +113,7 @@ def test_draw_in_windows_is_differentiable_and_equals_drawing_in_boxes():
 
 @pytest.mark.parametrize("name", list_styles())
 def test_the_windows_a_batch_is_optimized_in_hold_all_its_paint_and_gradient(name):
-    from strokes.rendering import stroke_windows
+    from strokes.rendering import stroke_pixels, stroke_windows
 
     style = get_style(name)
     p = strokes(20, seed=4)
@@ -98,12 +122,16 @@ def test_the_windows_a_batch_is_optimized_in_hold_all_its_paint_and_gradient(nam
     weight = torch.rand(3, 40, 56, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     whole = WindowLayout(torch.zeros(20, dtype=torch.long), torch.zeros(20, dtype=torch.long), 40, 56, (40, 56))
     results = []
-    for layout in (stroke_windows(p, (40, 56), style), whole):
+    layouts = [stroke_windows(p, (40, 56), style), whole]
+    if style.pointwise:
+        layouts.insert(1, stroke_pixels(p, (40, 56), style))
+    for layout in layouts:
         q = p.clone().requires_grad_(True)
         out = draw(canvas, q, style, window=layout)
         grad, = torch.autograd.grad((out * weight).sum(), q)
         results.append((out.detach(), grad))
     small = stroke_windows(p, (40, 56), style)
     assert small.h * small.w < 40 * 56 / 2
-    assert float((results[0][0] - results[1][0]).abs().max()) < 1e-9
-    assert torch.allclose(results[0][1], results[1][1], atol=1e-7)
+    for picture, grad in results[:-1]:
+        assert float((picture - results[-1][0]).abs().max()) < 1e-9
+        assert torch.allclose(grad, results[-1][1], atol=1e-7)
