@@ -86,7 +86,7 @@ def over(under: torch.Tensor, foreground: torch.Tensor, alpha: torch.Tensor) -> 
 _OPAQUE = 1 - 1e-6   # alpha is clamped here inside log(1 - alpha); an opaque stroke lets 1e-6 through
 
 
-def _grid_index(tops, lefts, h: int, w: int, H: int, W: int):
+def grid_index(tops, lefts, h: int, w: int, H: int, W: int):
     """Flat canvas index ``(S, h, w)`` of every window pixel (``H * W`` where it is off the canvas)."""
     rows = tops.view(-1, 1, 1) + torch.arange(h, device=tops.device).view(1, h, 1)
     cols = lefts.view(-1, 1, 1) + torch.arange(w, device=tops.device).view(1, 1, w)
@@ -107,7 +107,7 @@ class WindowLayout:
         self.tops, self.lefts = tops.long().view(-1), lefts.long().view(-1)
         self.h, self.w, self.size = int(h), int(w), (int(H), int(W))
         S = len(self.tops)
-        index, self.inside = _grid_index(self.tops, self.lefts, h, w, H, W)
+        index, self.inside = grid_index(self.tops, self.lefts, h, w, H, W)
         self.index = index.view(-1)
         dt = self.tops.view(1, -1) - self.tops.view(-1, 1)              # [i, j] = top_j - top_i
         dl = self.lefts.view(1, -1) - self.lefts.view(-1, 1)
@@ -178,7 +178,8 @@ class PixelLayout:
         self.order = torch.argsort(self.index, stable=True)               # by pixel, then stroke
         ranked = self.index[self.order]
         self.next = torch.searchsorted(ranked, ranked, right=True)        # where the next pixel starts
-        self.unsort = torch.argsort(self.order)
+        self.unsort = torch.empty_like(self.order)
+        self.unsort[self.order] = torch.arange(len(self.order), device=self.order.device)
 
 
 def lay_pixels(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor, layout: PixelLayout) -> torch.Tensor:

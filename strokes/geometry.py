@@ -25,6 +25,7 @@ Window = tuple  # (top, left, height, width) in pixels of the full canvas
 
 SEGMENTS = 16   # straight pieces a centreline is drawn with
 EDGE = 2        # pixels past the paint's reach that anti-aliasing may still touch
+SCAN_ALL = 4    # centrelines of at most this many pieces are searched piece by piece, without pruning
 _FITTED: ContextVar["float | None"] = ContextVar("strokes_fitted_pieces", default=None)
 
 
@@ -259,10 +260,27 @@ def _nearest(params, size, window, segments, want: str):
     pts, seg, seg_len, start_at = _polyline(params, size, segments)
     length = start_at[:, -1].view(-1, 1, 1)
 
-    # Only pieces that can be the nearest for some pixel of the window take part
-    # (see :func:`_candidate_pieces`); windows needing most come first, so the
-    # k-th candidate is scanned on a leading slice of the windows only.
-    order, count = _candidate_pieces(pts, xs, ys, int(h), int(w))          # (S, n), (S,)
+    # With gradients wanted, the search runs without autograd and only the chosen
+    # piece of each pixel is then worked out again, differentiably: the backward
+    # pass follows one piece per pixel instead of every candidate.
+    differentiable = torch.is_grad_enabled() and params.requires_grad
+    mode = "piece" if differentiable else want
+    with torch.no_grad() if differentiable else contextlib.nullcontext():
+        if segments <= SCAN_ALL:                           # few pieces: scanning them all is cheaper
+            every = torch.arange(segments, device=params.device).expand(len(params), segments)
+            found = _nearest_piece(xs, ys, pts, seg, seg_len, start_at, every, segments, [len(params)] * segments, mode)
+        else:
+            found = _nearest_candidate(xs, ys, pts, seg, seg_len, start_at, int(h), int(w), segments, mode)
+    if differentiable:
+        found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, want == "frame")
+    return xs, ys, length, found
+
+
+def _nearest_candidate(xs, ys, pts, seg, seg_len, start_at, h: int, w: int, segments: int, want: str):
+    """:func:`_nearest_piece` over only the pieces that can be the nearest for some pixel of each
+    window (see :func:`_candidate_pieces`); windows needing most come first, so the k-th
+    candidate is scanned on a leading slice of the windows only."""
+    order, count = _candidate_pieces(pts, xs, ys, h, w)          # (S, n), (S,)
     if count.numel() == 0:
         active = []
     else:
@@ -271,21 +289,12 @@ def _nearest(params, size, window, segments, want: str):
     by_need = torch.argsort(count, descending=True, stable=True)
     per_window = xs.shape[0] > 1
     sort = lambda v: v[by_need]
-    # With gradients wanted, the search runs without autograd and only the chosen
-    # piece of each pixel is then worked out again, differentiably: the backward
-    # pass follows one piece per pixel instead of every candidate.
-    differentiable = torch.is_grad_enabled() and params.requires_grad
-    with torch.no_grad() if differentiable else contextlib.nullcontext():
-        found = _nearest_piece(
-            sort(xs) if per_window else xs, sort(ys) if per_window else ys,
-            sort(pts), sort(seg), sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active,
-            "piece" if differentiable else want)
+    found = _nearest_piece(sort(xs) if per_window else xs, sort(ys) if per_window else ys, sort(pts), sort(seg),
+                           sort(seg_len), sort(start_at), sort(order)[:, :len(active)], segments, active, want)
     if active and active[-1] != count.numel():
         inverse = torch.argsort(by_need)
         found = tuple(v[inverse] for v in found)
-    if differentiable:
-        found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, want == "frame")
-    return xs, ys, length, found
+    return found
 
 
 def _nearest_piece(xs, ys, pts, seg, seg_len, start_at, idx, segments: int, active, want: str = "frame"):

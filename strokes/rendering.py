@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import torch
 from PIL import Image
 
-from .compositing import PixelLayout, WindowLayout, lay_pixels, lay_windows
+from .compositing import PixelLayout, WindowLayout, grid_index, lay_pixels, lay_windows
 from .geometry import Pixels, check_params, nearest_pieces, paint_radius, stroke_boxes
 from .layout import WIDTHS
 from .registry import style_for
@@ -123,10 +123,15 @@ def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
 def stroke_windows(params: torch.Tensor, size, style) -> WindowLayout:
     """A window for every stroke that holds all its paint (the style's ``reach`` included), all of
     the size of the largest stroke's box: the windows the painter draws a batch in at each step."""
+    return WindowLayout(*_shared_boxes(params, size, style), size)
+
+
+def _shared_boxes(params, size, style):
+    """``(tops (S,), lefts (S,), h, w)``: each stroke's box corner, and the largest box's size."""
     boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
     h = int((boxes[:, 2] - boxes[:, 0]).max().clamp(min=1)) if len(boxes) else 1
     w = int((boxes[:, 3] - boxes[:, 1]).max().clamp(min=1)) if len(boxes) else 1
-    return WindowLayout(boxes[:, 0], boxes[:, 1], h, w, size)
+    return boxes[:, 0], boxes[:, 1], h, w
 
 
 def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelLayout:
@@ -136,19 +141,23 @@ def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelL
     draw pixel by pixel (:attr:`~strokes.style.Style.pointwise`): a painter's stroke fills a fifth
     of its box, so its steps draw far fewer pixels."""
     H, W = size
-    box = stroke_windows(params, size, style)
-    d2, piece, segments = nearest_pieces(style.paint_path(params), size, box.window)
+    tops, lefts, h, w = window = _shared_boxes(params, size, style)
+    d2, piece, segments = nearest_pieces(style.paint_path(params), size, window)
     with torch.no_grad():
         radius = paint_radius(params[:, WIDTHS].amax(1), min(H, W), style.reach) + pad
-        near = ((d2 <= (radius * radius).view(-1, 1, 1)) & box.inside).flatten(1)       # (S, h w)
-        count = int(near.sum(1).max()) if len(near) else 0
-        pick = torch.argsort(near.to(torch.int8), dim=1, descending=True, stable=True)[:, :max(count, 1)]
-        keep = near.gather(1, pick)
-        S, P = pick.shape
+        index, inside = grid_index(tops, lefts, h, w, H, W)
+        near = ((d2 <= (radius * radius).view(-1, 1, 1)) & inside).flatten(1)          # (S, h w)
+        S = len(near)
+        P = max(int(near.sum(1).max()) if S else 0, 1)
+        # The near pixels of each stroke packed to the front, in order (column P takes the rest).
+        slot = torch.where(near, near.cumsum(1) - 1, P)
+        pick = near.new_zeros((S, P + 1), dtype=torch.long).scatter_(
+            1, slot, torch.arange(h * w, device=near.device).expand(S, -1))[:, :P]
+        keep = torch.arange(P, device=near.device) < near.sum(1, keepdim=True)
         dt = params.dtype
-        xs = (box.lefts.view(-1, 1) + pick % box.w).to(dt) + 0.5
-        ys = (box.tops.view(-1, 1) + pick // box.w).to(dt) + 0.5
-        index = torch.where(keep, box.index.view(S, -1).gather(1, pick), H * W)
+        xs = (lefts.view(-1, 1) + pick % w).to(dt) + 0.5
+        ys = (tops.view(-1, 1) + pick // w).to(dt) + 0.5
+        index = torch.where(keep, index.view(S, -1).gather(1, pick), H * W)
         pixels = Pixels(xs.view(S, 1, P), ys.view(S, 1, P), piece.flatten(1).gather(1, pick).view(S, 1, P), segments)
     return PixelLayout(index, size, pixels)
 
