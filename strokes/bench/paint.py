@@ -180,9 +180,10 @@ def main(argv) -> int:
     return 0
 
 
+# What `strokes paint` does, from a script: paint, then write the picture and the strokes.
 _SCRIPT = """import sys, torch, strokes
 strokes.paint(sys.argv[1], style=sys.argv[2], strokes=int(sys.argv[3]), size=int(sys.argv[4]),
-              progress=False).strokes.save(sys.argv[5])
+              progress=False).save(sys.argv[5])
 """
 
 
@@ -199,8 +200,8 @@ def api_vs_cli(image: Path, style: str, strokes: int, size: int) -> None:
     cli_wall, cli_cpu = _timed([sys.executable, "-m", "strokes", "paint", str(image), "-o", str(tmp / "cli"),
                                 "--style", style, "--strokes", str(strokes), "--size", str(size), "-q"])
     api_wall, api_cpu = _timed([sys.executable, "-c", _SCRIPT, str(image), style, str(strokes), str(size),
-                                str(tmp / "api.json")])
-    same = load(tmp / "cli" / "strokes.json").params.tobytes() == load(tmp / "api.json").params.tobytes()
+                                str(tmp / "api")])
+    same = load(tmp / "cli" / "strokes.json").params.tobytes() == load(tmp / "api" / "strokes.json").params.tobytes()
     print(f"\nAPI vs CLI on {image.stem}, {strokes} strokes, {size} px: CLI {cli_wall:.1f} s wall / {cli_cpu:.1f} s CPU, "
           f"strokes.paint() from a script {api_wall:.1f} s / {api_cpu:.1f} s (ratio {api_wall / cli_wall:.2f}); "
           f"strokes {'identical' if same else 'DIFFERENT'}")
