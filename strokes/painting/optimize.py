@@ -89,8 +89,8 @@ class Bounds:
 # Weight of :func:`bending` next to the pixel loss. Where the picture is flat the pixel
 # loss has next to no gradient, and Adam's steps, scaled to the gradient's size,
 # curl strokes into concentric arcs; this keeps them straight there unless the
-# picture asks for a curve (the comparison is in docs/benchmarks.md, bench paint).
-BEND = 0.03
+# picture asks for a curve (the comparison is in docs/gallery.md, "Loss").
+BEND = 0.1
 
 
 def bending(params: torch.Tensor, size) -> torch.Tensor:
