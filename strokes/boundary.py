@@ -62,10 +62,16 @@ def checked(style):
 def check_layers(out, params: torch.Tensor, size, window, who: str) -> None:
     """Raise :class:`StyleOutputError` unless ``out`` is ``(fg (S, 3, h, w), alpha (S, 1, h, w))`` as promised.
 
-    ``h, w`` come from ``window`` ``(top, left, h, w)``, or ``size`` ``(H, W)`` when it is ``None``.
+    ``h, w`` come from ``window`` ``(top, left, h, w)``, or ``size`` ``(H, W)`` when it is ``None``,
+    or are ``1, P`` for a list of ``P`` pixels per stroke (:class:`strokes.geometry.Pixels`).
     """
+    from .geometry import Pixels
+
     S = params.shape[0]
-    h, w = (int(size[0]), int(size[1])) if window is None else (int(window[2]), int(window[3]))
+    if isinstance(window, Pixels):
+        h, w = 1, int(window.xs.shape[-1])
+    else:
+        h, w = (int(size[0]), int(size[1])) if window is None else (int(window[2]), int(window[3]))
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
         raise StyleOutputError(f"{who}: rasterize returned {_describe(out)}; expected (foreground, alpha)")
     for what, t, channels in (("foreground", out[0], 3), ("alpha", out[1], 1)):
