@@ -138,8 +138,8 @@ def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelL
     """The pixels where each stroke's paint can be: those of its :func:`stroke_windows` box within
     its paint radius (the style's ``reach``) plus ``pad`` (the anti-aliasing ramp, a flat end's
     corner) of its centreline, as many per stroke as the stroke with most needs. For styles that
-    draw pixel by pixel (:attr:`~strokes.style.Style.pointwise`): a painter's stroke fills a fifth
-    of its box, so its steps draw far fewer pixels."""
+    draw pixel by pixel (:attr:`~strokes.style.Style.pointwise`): a painter's stroke's paint fills a
+    fifth of its box and its list about a quarter, so its steps draw far fewer pixels."""
     H, W = size
     tops, lefts, h, w = window = _shared_boxes(params, size, style)
     d2, piece, segments = nearest_pieces(style.paint_path(params), size, window)

@@ -54,8 +54,8 @@ class Style(abc.ABC):
     * ``pointwise``: :meth:`rasterize` works pixel by pixel on the stroke frame
       (no neighbours, no window shape), so a stroke may be drawn at any list
       of pixels: the painter then draws each only where its paint can be
-      (:func:`strokes.rendering.stroke_pixels`), in about half the pixels of
-      its box. Off by default; every built-in style sets it.
+      (:func:`strokes.rendering.stroke_pixels`), in about a quarter of the
+      pixels of its box. Off by default; every built-in style sets it.
     * :meth:`paint_path`: the centreline the paint actually follows (tape lies
       straight whatever P1), used to plan where a stroke is drawn.
 
