@@ -17,6 +17,7 @@ import functools
 import torch
 
 from .errors import OptionError, StrokesError, StyleOutputError
+from .geometry import Pixels
 
 _BUILTIN_MODULES = ("styles.", "strokes.styles.")
 
@@ -65,8 +66,6 @@ def check_layers(out, params: torch.Tensor, size, window, who: str) -> None:
     ``h, w`` come from ``window`` ``(top, left, h, w)``, or ``size`` ``(H, W)`` when it is ``None``,
     or are ``1, P`` for a list of ``P`` pixels per stroke (:class:`strokes.geometry.Pixels`).
     """
-    from .geometry import Pixels
-
     S = params.shape[0]
     if isinstance(window, Pixels):
         h, w = 1, int(window.xs.shape[-1])

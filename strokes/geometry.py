@@ -247,9 +247,7 @@ def _nearest(params, size, window, segments, want: str):
         piece = window.piece
         if n != window.segments:                           # asked for other pieces: search them all
             with torch.no_grad():
-                every = torch.arange(n, device=params.device).expand(len(params), n)
-                _, piece = _nearest_piece(window.xs, window.ys, pts, seg, seg_len, start_at, every, n,
-                                          [len(params)] * n, "piece")
+                _, piece = _scan_all(window.xs, window.ys, pts, seg, seg_len, start_at, n, "piece")
         found = _at_piece(window.xs, window.ys, pts, seg, seg_len, start_at, piece, n, want == "frame")
         return window.xs, window.ys, start_at[:, -1].view(-1, 1, 1), found
     segments = _pieces(params, size, segments)
@@ -267,13 +265,19 @@ def _nearest(params, size, window, segments, want: str):
     mode = "piece" if differentiable else want
     with torch.no_grad() if differentiable else contextlib.nullcontext():
         if segments <= SCAN_ALL:                           # few pieces: scanning them all is cheaper
-            every = torch.arange(segments, device=params.device).expand(len(params), segments)
-            found = _nearest_piece(xs, ys, pts, seg, seg_len, start_at, every, segments, [len(params)] * segments, mode)
+            found = _scan_all(xs, ys, pts, seg, seg_len, start_at, segments, mode)
         else:
             found = _nearest_candidate(xs, ys, pts, seg, seg_len, start_at, int(h), int(w), segments, mode)
     if differentiable:
         found = _at_piece(xs, ys, pts, seg, seg_len, start_at, found[1], segments, want == "frame")
     return xs, ys, length, found
+
+
+def _scan_all(xs, ys, pts, seg, seg_len, start_at, segments: int, want: str):
+    """:func:`_nearest_piece` over every piece of every stroke, in order."""
+    S = pts.shape[0]
+    every = torch.arange(segments, device=pts.device).expand(S, segments)
+    return _nearest_piece(xs, ys, pts, seg, seg_len, start_at, every, segments, [S] * segments, want)
 
 
 def _nearest_candidate(xs, ys, pts, seg, seg_len, start_at, h: int, w: int, segments: int, want: str):
