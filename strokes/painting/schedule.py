@@ -30,7 +30,7 @@ MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this ther
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
 COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
-OVERLAP = 0.7             # a batch holds strokes covering about this share of the canvas (fewer overlaps)
+OVERLAP = 0.7             # a later level's batch holds strokes covering about this share of the canvas (fewer overlaps)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100,
         width = max(width, 2.0 / min(H, W))           # no stroke thinner than two output pixels
         width = min(max(width, widths[0]), widths[1])
         footprint = LENGTH * width * width            # share of the canvas one stroke covers
-        batch = int(min(max_batch, max(4, OVERLAP * area / footprint), count))
+        # The first level lays in the ground: its broad strokes cover the canvas anyway, and are
+        # optimized as one batch (a step's fixed cost outweighs what smaller batches would gain).
+        batch = int(min(max_batch, count if k == 0 else max(4, OVERLAP * area / footprint), count))
         aspect = max(H, W) / min(H, W)
         wanted = min(max(MAX_WORK, MAX_WORK_SHARE * max(H, W)), PIXELS_PER_WIDTH / width * aspect)
         long_side = min(max(H, W), round(max(MIN_WORK, wanted, MIN_PIXELS_PER_WIDTH / width * aspect)))
