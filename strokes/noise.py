@@ -56,10 +56,12 @@ def _corners(ix: torch.Tensor, iy: torch.Tensor, seed: int):
     return tuple(_hash((base + step) & _MASK) for step in (0, _A, _B, _A + _B))
 
 
-def value_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0) -> torch.Tensor:
+def value_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, slope: bool = False):
     """Smooth value noise in [0, 1] at real coordinates (lattice spacing 1).
 
-    ``x`` and ``y`` broadcast against each other.
+    ``x`` and ``y`` broadcast against each other. ``slope``: also return the
+    noise's exact derivative along ``y`` (per unit of ``y``), from the same
+    four corners: ``(noise, d noise / d y)``.
 
     >>> v = value_noise(torch.linspace(0, 4, 9), torch.zeros(9))
     >>> bool(((v >= 0) & (v <= 1)).all())
@@ -67,27 +69,34 @@ def value_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0) -> torch.Tensor
     """
     x, y = torch.broadcast_tensors(x.detach(), y.detach())
     x0, y0 = torch.floor(x), torch.floor(y)
-    fx, fy = x - x0, y - y0
+    fx, ty = x - x0, y - y0
     fx = fx * fx * (3 - 2 * fx)
-    fy = fy * fy * (3 - 2 * fy)
+    fy = ty * ty * (3 - 2 * ty)
     a, b, c, d = _corners(x0, y0, seed)
-    out = (a + (b - a) * fx) + ((c + (d - c) * fx) - (a + (b - a) * fx)) * fy
-    return out.to(x.dtype)
+    top = a + (b - a) * fx
+    rise = (c + (d - c) * fx) - top
+    out = (top + rise * fy).to(x.dtype)
+    if not slope:
+        return out
+    return out, (rise * (6 * ty * (1 - ty))).to(x.dtype)
 
 
 def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int = 4,
-                  pixel: float = 0.0, gain: float = 0.5) -> torch.Tensor:
+                  pixel: float = 0.0, gain: float = 0.5, slope: bool = False):
     """Sum of ``octaves`` of value noise, each twice as fine and ``gain`` times as strong, in [0, 1].
 
     ``pixel`` is the size of one pixel in the units of ``x``/``y`` (a float, or a
     tensor that broadcasts against them, e.g. one per stroke); octaves whose
     lattice is finer than two pixels fade out so the texture stays the same
-    after downsampling a larger render.
+    after downsampling a larger render. ``slope``: also return the sum's
+    derivative along ``y`` (per unit of ``y``): ``(noise, d noise / d y)``.
     """
     shape = torch.broadcast_tensors(x, y)[0].shape    # (views; torch.broadcast_shapes imports sympy)
     if _PLAIN.get():
-        return torch.full(shape, 0.5, dtype=x.dtype, device=x.device)
+        flat = torch.full(shape, 0.5, dtype=x.dtype, device=x.device)
+        return (flat, torch.zeros_like(flat)) if slope else flat
     total = torch.zeros(shape, dtype=x.dtype, device=x.device)
+    rise = torch.zeros_like(total) if slope else None
     per_stroke = isinstance(pixel, torch.Tensor)
     norm = 0.0
     amp, freq = 1.0, 1.0
@@ -95,14 +104,19 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
         # Fade from full strength at 4 pixels per lattice cell to nothing at 2.
         if per_stroke:                                   # a pixel size per stroke, e.g. (S, 1, 1)
             keep = ((1.0 / (freq * pixel.clamp(min=1e-12)) - 2.0) / 2.0).clamp(0, 1)
-            if bool((keep > 0).any()):
-                total = total + amp * keep * (value_noise(x * freq, y * freq, seed + 7919 * o) - 0.5)
+            shown = bool((keep > 0).any())
         else:
             cells = 1.0 / (freq * pixel) if pixel > 0 else float("inf")
             keep = min(max((cells - 2.0) / 2.0, 0.0), 1.0)
-            if keep > 0:
-                total = total + amp * keep * (value_noise(x * freq, y * freq, seed + 7919 * o) - 0.5)
+            shown = keep > 0
+        if shown:
+            octave = value_noise(x * freq, y * freq, seed + 7919 * o, slope=slope)
+            if slope:
+                octave, dy = octave
+                rise = rise + (amp * freq) * keep * dy
+            total = total + amp * keep * (octave - 0.5)
         norm += amp
         amp *= gain
         freq *= 2.0
-    return 0.5 + total / (norm or 1.0)
+    noise = 0.5 + total / (norm or 1.0)
+    return (noise, rise / (norm or 1.0)) if slope else noise

@@ -76,12 +76,9 @@ class OilStyle(Style):
         width = (0.5 * (params[:, 6] + params[:, 7])).detach().clamp(min=1e-4).view(-1, 1, 1)
         X, Y = f.along.detach() / (u * width), f.across.detach() / (u * width)
         px = ACROSS / (u * width)                                          # one pixel in noise cells (S, 1, 1)
-        streak = fractal_noise(X * (ACROSS / STRETCH), Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.6)
-        # Slope of the bristle relief across the stroke (per noise cell), one pixel's difference.
-        step = 1 / (u * width)
-        streak_next = fractal_noise(X * (ACROSS / STRETCH), (Y + step) * ACROSS, self.seed, octaves=5, pixel=px,
-                                    gain=0.6)
-        slope = (streak_next - streak) / px
+        # The streaks, and the slope of their relief across the stroke (per noise cell).
+        streak, slope = fractal_noise(X * (ACROSS / STRETCH), Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.6,
+                                      slope=True)
         wobble = fractal_noise(X * 1.5, Y * 1.5, self.seed + 1, octaves=2, pixel=1.5 / (u * width))
         # Clumps of bristles (coarser than single bristles): where the tail breaks up first.
         clumps = fractal_noise(X * 0.5, Y * CLUMPS, self.seed + 2, octaves=1, pixel=CLUMPS / (u * width))

@@ -1,7 +1,8 @@
-"""Procedural noise: the int32 lattice hash is the int64 formula, bit for bit."""
+"""Procedural noise: the int32 lattice hash is the int64 formula, bit for bit; slopes are derivatives."""
+import pytest
 import torch
 
-from strokes.noise import _MASK, _corners
+from strokes.noise import _MASK, _corners, fractal_noise, plain_textures
 
 
 def exact_hash(ix: int, iy: int, seed: int) -> float:
@@ -23,3 +24,19 @@ def test_the_int32_hash_of_every_corner_is_the_exact_hash():
         for (dx, dy), got in zip(((0, 0), (1, 0), (0, 1), (1, 1)), corners):
             want = [exact_hash(x + dx, y + dy, seed) for x, y in zip(x0, y0)]
             assert got.tolist() == want
+
+
+@pytest.mark.parametrize("pixel", [0.0, 0.05, torch.tensor([[0.02], [0.3]])])
+def test_the_slope_along_y_is_the_derivative_of_the_noise(pixel):
+    g = torch.Generator().manual_seed(1)
+    x, y = torch.rand(2, 500, generator=g).double() * 20
+    kw = dict(seed=3, octaves=5, pixel=pixel, gain=0.6)
+    noise, slope = fractal_noise(x, y, slope=True, **kw)
+    h = 1e-5
+    central = (fractal_noise(x, y + h, **kw) - fractal_noise(x, y - h, **kw)) / (2 * h)
+    assert torch.equal(noise, fractal_noise(x, y, **kw))
+    assert torch.allclose(slope, central, atol=1e-6)
+    assert float(slope.abs().max()) > 0.5                 # not flat: five octaves of relief
+    with plain_textures():
+        plain, flat = fractal_noise(x, y, slope=True, **kw)
+    assert bool((plain == 0.5).all()) and bool((flat == 0).all())
