@@ -215,6 +215,21 @@ class TestOil:
         across = (fg[1:, :] - fg[:-1, :]).abs().mean()
         assert float(across) > 2 * float(along)
 
+    def test_single_hairs_come_in_on_wide_strokes_only(self):
+        p = stroke(w0=.3, w2=.3, r0=.6, g0=.5, b0=.4, r2=.6, g2=.5, b2=.4)
+        with_hairs, without = get_style("oil"), get_style("oil", hairs=0)
+        # 0.3 of 40 px: a 12-px stroke, too narrow in pixels for single hairs: the same picture.
+        narrow = [s.rasterize(p, (40, 60)) for s in (with_hairs, without)]
+        assert all(torch.equal(a, b) for a, b in zip(*narrow))
+        # A 150-px stroke shows them: fine streaks along it (that they average out when the picture is
+        # drawn large and shrunk is TestResolution's).
+        wide = [s.rasterize(p, (500, 750), window=(220, 260, 60, 100))[0][0] for s in (with_hairs, without)]
+        hairs = (wide[0] - wide[1]).mean(0)                       # (60, 100) luminance difference
+        assert float(hairs.abs().mean()) > 0.01
+        across = (hairs[1:] - hairs[:-1]).abs().mean()
+        along = (hairs[:, 1:] - hairs[:, :-1]).abs().mean()
+        assert float(across) > 3 * float(along)                   # streaks run along the stroke
+
     def test_dry_tail_breaks_up(self):
         p = stroke(w0=.3, w2=.3)
         alpha = get_style("oil", dry=1.0).rasterize(p, (200, 300))[1][0, 0]
