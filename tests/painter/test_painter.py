@@ -26,6 +26,13 @@ def test_the_plan_adds_up(count):
     assert sum(n for _, _, n in batches(levels)) == count
 
 
+@pytest.mark.parametrize("count", [100, 500, 2000])
+def test_the_first_level_is_laid_in_as_few_batches_as_max_batch_allows(count):
+    levels = plan(count, (341, 512), max_batch=100)
+    first = [n for level, _, n in batches(levels) if level.index == 0]
+    assert len(first) == -(-levels[0].count // 100) and max(first) <= 100
+
+
 def test_wide_and_tall_images_keep_their_shape():
     wide = paint(scene(90, 30), strokes=6, **FAST)
     assert (wide.strokes.width, wide.strokes.height) == (40, 13)
