@@ -13,9 +13,9 @@ finer octaves of the bristles come in as the pixels get smaller):
 * impasto: the streaks and a ridge of paint squeezed to the stroke's sides form
   a height field, lit from one side (upper left by default) with a soft
   highlight, so the paint stands off the canvas;
-* single hairs: finer streaks, twelve across the stroke, that come in only
-  where the stroke is 25+ pixels wide (a large painting): the brush marks
-  stay visible at 2,048 px;
+* single hairs: a finer relief, twelve hairs across the stroke, lit like the
+  rest, that comes in only where the stroke is 25+ pixels wide (a large
+  painting): the brush marks stay visible at 2,048 px;
 * a dry tail: towards the end the brush runs out of paint and the body breaks
   up into streaks; the edges are slightly ragged along the whole stroke.
 """
@@ -85,10 +85,10 @@ class OilStyle(Style):
         # The streaks, and the slope of their relief across the stroke (per noise cell).
         streak, slope = fractal_noise(X * (ACROSS / STRETCH), Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.6,
                                       slope=True)
-        # Single hairs: fine streaks that come in only where a stroke is wide in pixels (a large
-        # painting), zero-mean, so the picture downsampled is the same as drawn small.
-        hairs, hair_slope = (0.5, 0.0) if self.hairs == 0 else fractal_noise(
-            X * (FINE / STRETCH), Y * FINE, self.seed + 3, octaves=2, pixel=FINE / (u * width), slope=True)
+        # Single hairs: a fine relief that comes in only where a stroke is wide in pixels (a large
+        # painting); only its slope is used, for light and shade, which average out when shrunk.
+        hair_slope = 0.0 if self.hairs == 0 else fractal_noise(
+            X * (FINE / STRETCH), Y * FINE, self.seed + 3, octaves=2, pixel=FINE / (u * width), slope=True)[1]
         wobble = fractal_noise(X * 1.5, Y * 1.5, self.seed + 1, octaves=2, pixel=1.5 / (u * width))
         # Clumps of bristles (coarser than single bristles): where the tail breaks up first.
         clumps = fractal_noise(X * 0.5, Y * CLUMPS, self.seed + 2, octaves=1, pixel=CLUMPS / (u * width))
@@ -109,14 +109,13 @@ class OilStyle(Style):
         # They are fine lines: shown only where the pixels are small enough (band limit).
         shown = ((1 / (2 * px) - 2) / 2).clamp(0, 1)
         groove = shown * (1 - 5 * (streak - 0.5).abs()).clamp(min=0) ** 2
-        streaks = streak - 0.5 - 0.35 * groove + self.hairs * (hairs - 0.5)
-        color = lerp_color(params, t_mix) * (1 + self.bristles * streaks)[:, None]
+        color = lerp_color(params, t_mix) * (1 + self.bristles * (streak - 0.5 - 0.35 * groove))[:, None]
 
         # Light and shade of the relief: bristle grooves plus paint ridges along the sides.
         a = math.radians(self.light)
         light_dir = params.new_tensor([math.cos(a), -math.sin(a)]).view(1, 2, 1, 1)
         facing = (tangent_normal(params, size, f.t) * light_dir).sum(1)    # (S, h, w)
-        tilt = 0.2 * slope + 0.15 * self.hairs * hair_slope + 0.5 * r ** 5
+        tilt = 0.2 * slope + 0.3 * self.hairs * hair_slope + 0.5 * r ** 5
         shade = self.impasto * 0.35 * (tilt * facing).clamp(-1.5, 1.5)
         highlight = (shade - 0.12).clamp(min=0) ** 2 * 2.0
         fg = color * (1 + shade)[:, None] + highlight[:, None]

@@ -221,11 +221,11 @@ class TestOil:
         # 0.3 of 40 px: a 12-px stroke, too narrow in pixels for single hairs: the same picture.
         narrow = [s.rasterize(p, (40, 60)) for s in (with_hairs, without)]
         assert all(torch.equal(a, b) for a, b in zip(*narrow))
-        # A 150-px stroke shows them: fine streaks along it (that they average out when the picture is
+        # A 150-px stroke shows them: a fine relief of streaks along it (that they average out when the picture is
         # drawn large and shrunk is TestResolution's).
         wide = [s.rasterize(p, (500, 750), window=(220, 260, 60, 100))[0][0] for s in (with_hairs, without)]
         hairs = (wide[0] - wide[1]).mean(0)                       # (60, 100) luminance difference
-        assert float(hairs.abs().mean()) > 0.01
+        assert float(hairs.abs().mean()) > 0.002                   # about 1/255 on average, up to 4x that
         across = (hairs[1:] - hairs[:-1]).abs().mean()
         along = (hairs[:, 1:] - hairs[:, :-1]).abs().mean()
         assert float(across) > 3 * float(along)                   # streaks run along the stroke
