@@ -91,11 +91,11 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
     after downsampling a larger render. ``slope``: also return the sum's
     derivative along ``y`` (per unit of ``y``): ``(noise, d noise / d y)``.
     """
-    shape = torch.broadcast_tensors(x, y)[0].shape    # (views; torch.broadcast_shapes imports sympy)
+    x, y = torch.broadcast_tensors(x, y)              # (views; torch.broadcast_shapes imports sympy)
     if _PLAIN.get():
-        flat = torch.full(shape, 0.5, dtype=x.dtype, device=x.device)
+        flat = torch.full(x.shape, 0.5, dtype=x.dtype, device=x.device)
         return (flat, torch.zeros_like(flat)) if slope else flat
-    total = torch.zeros(shape, dtype=x.dtype, device=x.device)
+    total = torch.zeros(x.shape, dtype=x.dtype, device=x.device)
     rise = torch.zeros_like(total) if slope else None
     per_stroke = isinstance(pixel, torch.Tensor)
     norm = 0.0
@@ -104,19 +104,36 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
         # Fade from full strength at 4 pixels per lattice cell to nothing at 2.
         if per_stroke:                                   # a pixel size per stroke, e.g. (S, 1, 1)
             keep = ((1.0 / (freq * pixel.clamp(min=1e-12)) - 2.0) / 2.0).clamp(0, 1)
-            shown = bool((keep > 0).any())
+            rows = _rows_shown(keep, x.shape)
+            shown = rows is None or len(rows) > 0
         else:
             cells = 1.0 / (freq * pixel) if pixel > 0 else float("inf")
-            keep = min(max((cells - 2.0) / 2.0, 0.0), 1.0)
+            keep, rows = min(max((cells - 2.0) / 2.0, 0.0), 1.0), None
             shown = keep > 0
         if shown:
-            octave = value_noise(x * freq, y * freq, seed + 7919 * o, slope=slope)
+            # Only the strokes (rows) this octave shows on, when they are few: same values, less work.
+            xs, ys, kept = (x, y, keep) if rows is None else (x[rows], y[rows], keep[rows])
+            octave = value_noise(xs * freq, ys * freq, seed + 7919 * o, slope=slope)
             if slope:
                 octave, dy = octave
-                rise = rise + (amp * freq) * keep * dy
-            total = total + amp * keep * (octave - 0.5)
+                rise = _add(rise, (amp * freq) * kept * dy, rows)
+            total = _add(total, amp * kept * (octave - 0.5), rows)
         norm += amp
         amp *= gain
         freq *= 2.0
     noise = 0.5 + total / (norm or 1.0)
     return (noise, rise / (norm or 1.0)) if slope else noise
+
+
+def _rows_shown(keep: torch.Tensor, shape) -> "torch.Tensor | None":
+    """Indices of the strokes (first axis) with ``keep > 0``, if ``keep`` has one value per stroke
+    and fewer than three quarters of them show; ``None``: work on every stroke."""
+    if keep.numel() != shape[0] or keep.numel() < 2 or len(shape) < 2:
+        return None
+    shown = keep.reshape(-1) > 0
+    count = int(shown.sum())
+    return shown.nonzero().squeeze(1) if count < 0.75 * keep.numel() else None
+
+
+def _add(total: torch.Tensor, part: torch.Tensor, rows) -> torch.Tensor:
+    return total + part if rows is None else total.index_add(0, rows, part)
