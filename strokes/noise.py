@@ -105,7 +105,7 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
         if per_stroke:                                   # a pixel size per stroke, e.g. (S, 1, 1)
             keep = ((1.0 / (freq * pixel.clamp(min=1e-12)) - 2.0) / 2.0).clamp(0, 1)
             rows = _rows_shown(keep, x.shape)
-            shown = rows is None or len(rows) > 0
+            shown = bool((keep > 0).any()) if rows is None else len(rows) > 0
         else:
             cells = 1.0 / (freq * pixel) if pixel > 0 else float("inf")
             keep, rows = min(max((cells - 2.0) / 2.0, 0.0), 1.0), None
