@@ -111,13 +111,11 @@ def drawing_progress(enabled: bool, strokes: int):
 
 def _draw_in_windows(canvas, params, style, window) -> torch.Tensor:
     size = tuple(canvas.shape[-2:])
-    if isinstance(window, PixelLayout):
-        fg, alpha = style.rasterize(params, size, window=window.window)
-        return lay_pixels(canvas, fg, alpha, window)
-    if not isinstance(window, WindowLayout):
+    if not isinstance(window, (WindowLayout, PixelLayout)):
         window = WindowLayout(*window, size)
     fg, alpha = style.rasterize(params, size, window=window.window)
-    return lay_windows(canvas, fg, alpha, window)
+    lay = lay_pixels if isinstance(window, PixelLayout) else lay_windows
+    return lay(canvas, fg, alpha, window)
 
 
 def stroke_windows(params: torch.Tensor, size, style) -> WindowLayout:
@@ -147,13 +145,13 @@ def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelL
         radius = paint_radius(params[:, WIDTHS].amax(1), min(H, W), style.reach) + pad
         index, inside = grid_index(tops, lefts, h, w, H, W)
         near = ((d2 <= (radius * radius).view(-1, 1, 1)) & inside).flatten(1)          # (S, h w)
-        S = len(near)
-        P = max(int(near.sum(1).max()) if S else 0, 1)
+        S, counts = len(near), near.sum(1, keepdim=True)
+        P = max(int(counts.max()) if S else 0, 1)
         # The near pixels of each stroke packed to the front, in order (column P takes the rest).
         slot = torch.where(near, near.cumsum(1) - 1, P)
         pick = near.new_zeros((S, P + 1), dtype=torch.long).scatter_(
             1, slot, torch.arange(h * w, device=near.device).expand(S, -1))[:, :P]
-        keep = torch.arange(P, device=near.device) < near.sum(1, keepdim=True)
+        keep = torch.arange(P, device=near.device) < counts
         dt = params.dtype
         xs = (lefts.view(-1, 1) + pick % w).to(dt) + 0.5
         ys = (tops.view(-1, 1) + pick // w).to(dt) + 0.5

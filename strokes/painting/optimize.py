@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import torch
 
-from ..losses import pixel_loss, transport_loss
-from ..compositing import WindowLayout
-from ..rendering import draw, stroke_pixels, stroke_windows
-from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
-from ..noise import plain_textures
+from ..compositing import PixelLayout, WindowLayout
 from ..geometry import fitted_pieces
+from ..layout import COLOR_END, COLOR_START, OPACITY, P0, P1, P2, PAINT, WIDTHS
+from ..losses import pixel_loss, transport_loss
+from ..noise import plain_textures
+from ..rendering import draw, stroke_pixels, stroke_windows
 
 _EDGE = 0.01   # sigmoid targets are kept this far inside (0, 1) so no parameter starts stuck
 
@@ -111,7 +111,7 @@ def bending(params: torch.Tensor, size) -> torch.Tensor:
     return (footprint * (off * off).sum(1) / (chord + 1.0)).sum()
 
 
-def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: WindowLayout,
+def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: "WindowLayout | PixelLayout",
                extra_loss=None, bend: float = BEND):
     """Loss of the canvas with the batch laid on it (plus ``extra_loss(painted)``); also returns the painted canvas."""
     painted = draw(canvas, params, style, window=layout)
