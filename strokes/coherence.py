@@ -32,6 +32,8 @@ from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
 from .rendering import draw
 
 WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
+SEED_BLUR = 0.5   # the error map that seeds a new stroke is blurred over this many stroke widths
+REACH = 0.7       # a new stroke's control points may move this many stroke lengths from its seed
 MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
 RECOLOR = 0.3               # a stroke whose ends now lie on a colour this far (sum over RGB) from before changes colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
@@ -142,7 +144,6 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
     Returns:
         ``(strokes (S, 15), share of strokes re-optimized)``.
     """
-    from .painter import REACH, SEED_BLUR
 
     S = len(previous)
     H, W = target.shape[-2:]

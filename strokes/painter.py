@@ -4,8 +4,9 @@ The method follows *Stylized Neural Painting* (Zou et al., CVPR 2021) in its
 essentials: strokes are optimized directly against the image, many at once,
 under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
-strokes seeded where the canvas is most wrong along the local flow of the
-image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
+each stroke of a batch chosen, before the batch is optimized, as the best
+of a few dozen trial strokes where the canvas is most wrong, most along the
+local flow of the image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
 own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
@@ -34,15 +35,15 @@ from .layout import COLOR_END, COLOR_START
 from .painting.count import auto_strokes
 from .painting.optimize import BEND, Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
-from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
+from .painting.seeding import choose_strokes, flow_angle
 from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
 from .threads import thread_policy
 
-SEED_BLUR = 0.5     # the error map that seeds strokes is blurred over this many stroke widths
 WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of its level's width
+WIDTHS_TRIED = (0.5, 1.4)  # the trial strokes a stroke is chosen from are this many times its level's width
 MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
-REACH = 0.7         # a control point may move this many stroke lengths from where it was seeded
+REACH = 1.1         # a control point may move this many stroke lengths from where its stroke was chosen
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
@@ -321,23 +322,18 @@ def _width_limits(low, high, size) -> tuple[float, float]:
 
 
 def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, rng, on_step=None):
-    """Seed ``count`` strokes where ``canvas`` is most wrong and optimize them together."""
+    """Choose ``count`` strokes where ``canvas`` is most wrong and optimize them together."""
     h, w = canvas.shape[-2:]
-    width_px = level.width * min(h, w)
-    length_px = LENGTH * width_px
-    # Error at the scale of the new strokes: the difference is blurred before its size is taken,
-    # so a style's own texture (zero-mean noise around the right colour) does not count as error.
-    error = blur(canvas - target, SEED_BLUR * width_px).abs().sum(0)
-    places = pick_places(error, count, spacing=length_px, rng=rng)
-    init = initial_strokes(places, target, angles, width=width_px, length=length_px,
-                           opacity=1.0 if opts.opaque else 0.98)
+    length_px = LENGTH * level.width * min(h, w)
+    low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
+    high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
+    tried = (max(low, WIDTHS_TRIED[0] * level.width) * min(h, w), min(high, WIDTHS_TRIED[1] * level.width) * min(h, w))
+    init = choose_strokes(canvas, target, angles, count, tried, length_px, rng, opacity=1.0 if opts.opaque else 0.98)
     if opts.flat:
         mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
         init[:, COLOR_START], init[:, COLOR_END] = mean, mean
     if hasattr(opts.constrain, "seed") and not opts.opaque:
         init = opts.constrain.seed(init, canvas)
-    low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
-    high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
     bounds = Bounds.around(init, (h, w), reach=REACH * length_px, width_low=low, width_high=high,
                            flat=opts.flat, opaque=opts.opaque)
     return optimize_batch(init, bounds, canvas, target, style, bg, ot_weight=opts.ot_weight,

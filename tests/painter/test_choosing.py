@@ -1,0 +1,46 @@
+"""Strokes chosen one by one among trial strokes: each goes where the canvas is wrong,
+in the colour the target has there, and lowers the squared error."""
+import numpy as np
+import torch
+
+from strokes.layout import COLOR_END, COLOR_START, P1, WIDTHS
+from strokes.painting.seeding import choose_strokes
+
+
+def _scene():
+    """A white canvas; the target is white but for a dark red square (rows 10-24, columns 30-44)."""
+    target = torch.ones(3, 40, 60)
+    target[:, 10:25, 30:45] = torch.tensor([0.6, 0.1, 0.1]).view(3, 1, 1)
+    return torch.ones(3, 40, 60), target
+
+
+def test_a_chosen_stroke_lands_on_the_error_in_its_colour():
+    canvas, target = _scene()
+    angles = torch.zeros(40, 60)
+    stroke = choose_strokes(canvas, target, angles, 1, (4.0, 8.0), 12.0, np.random.default_rng(0))[0]
+    x, y = (stroke[P1] * torch.tensor([60, 40])).tolist()
+    assert 30 <= x <= 45 and 10 <= y <= 25, (x, y)
+    for colour in (stroke[COLOR_START], stroke[COLOR_END]):
+        assert torch.allclose(colour, torch.tensor([0.6, 0.1, 0.1]), atol=0.1), colour
+    assert 4.0 / 40 <= float(stroke[WIDTHS].min()) <= float(stroke[WIDTHS].max()) <= 8.0 / 40
+
+
+def test_strokes_of_one_batch_share_out_the_error():
+    """The second stroke sees the first one laid: it does not pile onto the same place."""
+    canvas = torch.ones(3, 40, 80)
+    target = canvas.clone()
+    target[:, 12:28, 8:24] = 0.2                                        # two dark squares, far apart
+    target[:, 12:28, 56:72] = 0.2
+    strokes = choose_strokes(canvas, target, torch.zeros(40, 80), 2, (14.0, 16.0), 16.0,
+                             np.random.default_rng(1), opacity=1.0)
+    xs = sorted(float(x) * 80 for x in strokes[:, P1][:, 0])
+    assert xs[0] < 30 and xs[1] > 50, xs
+
+
+def test_the_same_rng_chooses_the_same_strokes():
+    canvas, target = _scene()
+    angles = torch.rand(40, 60)
+    a = choose_strokes(canvas, target, angles, 5, (3.0, 6.0), 10.0, np.random.default_rng(7))
+    b = choose_strokes(canvas, target, angles, 5, (3.0, 6.0), 10.0, np.random.default_rng(7))
+    c = choose_strokes(canvas, target, angles, 5, (3.0, 6.0), 10.0, np.random.default_rng(8))
+    assert torch.equal(a, b) and not torch.equal(a, c)
