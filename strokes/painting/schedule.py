@@ -29,7 +29,7 @@ MAX_WORK_SHARE = 0.5      # ... or this share of a large painting's longest side
 MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this there
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
-COVER_DECAY = 0.45         # each next level covers this share of what the one before covered
+COVER_DECAY = 0.3          # each next level covers this share of what the one before covered
 OVERLAP = 0.7             # a later level's batch holds strokes covering about this share of the canvas (fewer overlaps)
 
 
