@@ -67,7 +67,7 @@ def band(y0, y1, c_top, c_bottom, width, angle=0.0, step=None, length=(140, 260)
             c = jitter(mix(c_top, c_bottom, t), 0.03)
             add((x, yy), (x + dx / 2, yy + dy / 2 + rng.uniform(-8, 8)), (x + dx, yy + dy),
                 (width * rng.uniform(0.85, 1.1), width * rng.uniform(0.7, 1.0)), c, jitter(c, 0.03), opacity)
-            x += n * rng.uniform(0.55, 0.8)
+            x += n * rng.uniform(0.4, 0.55)         # strokes overlap by half: no slivers between their tails
         y += step
 
 

@@ -143,8 +143,10 @@ class TestResolution:
         assert value >= psnr_min(style), f"{style.name}: {value:.1f} dB"
 
     def test_example_file_twice_the_size_downsampled_matches(self, style):
+        # The whole picture, small: a third of its strokes leaves most of the canvas bare, and the
+        # figure then swings by 0.4 dB with which third is taken.
         s = load(EXAMPLE)
-        p = s.to_tensor()[::3]                  # a third of the strokes: the picture, quicker
+        p = s.to_tensor()
         H = 128
         W = round(H * s.width / s.height)
         value = psnr_2x(style, p, (H, W))
