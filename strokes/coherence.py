@@ -144,7 +144,6 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
     Returns:
         ``(strokes (S, 15), share of strokes re-optimized)``.
     """
-
     S = len(previous)
     H, W = target.shape[-2:]
     reach = style.reach
