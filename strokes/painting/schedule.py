@@ -29,7 +29,8 @@ MAX_WORK_SHARE = 0.5      # ... or this share of a large painting's longest side
 MIN_PIXELS_PER_WIDTH = 3.5 # ... unless strokes would be narrower than this there
 GROWTH = 1.6               # each level has this many times the strokes of the one before
 COVER_FIRST = 1.6          # the first level's strokes cover the canvas this many times over
-COVER_DECAY = 0.3          # each next level covers this share of what the one before covered
+COVER_DECAY = 0.3          # each next level covers this share of what the one before covered ...
+COVER_LEAST = 0.14         # ... but at least this share of the canvas (finer strokes cost time and gain nothing)
 OVERLAP = 0.7             # a later level's batch holds strokes covering about this share of the canvas (fewer overlaps)
 
 
@@ -65,7 +66,7 @@ def plan(strokes: int, size: tuple[int, int], max_batch: int = 100,
     shares = [GROWTH ** k for k in range(n)]
     counts = [max(1, int(strokes * s / sum(shares))) for s in shares]
     counts[-1] = strokes - sum(counts[:-1])
-    coverage = [COVER_FIRST * COVER_DECAY ** k for k in range(n)]
+    coverage = [max(COVER_LEAST, COVER_FIRST * COVER_DECAY ** k) for k in range(n)]
     levels = []
     for k, (count, cover) in enumerate(zip(counts, coverage)):
         width = min(0.3, math.sqrt(cover * area / (LENGTH * count)))
