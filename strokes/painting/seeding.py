@@ -145,14 +145,15 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     gen = torch.Generator().manual_seed(int(rng.integers(2 ** 62)))
     draws = torch.rand(count, 6, tries, generator=gen).to(dev, dt)
     out = target.new_zeros(count, P)
+    scale = target.new_tensor([W, H])
     for k in range(count):
         picked = torch.multinomial(cells.flatten() + 1e-12, tries, replacement=True, generator=gen).to(dev)
         r = draws[k]
         cx = (((picked % gw).to(dt) + r[0]) * cell).clamp(0, W - 0.5)
         cy = (((picked // gw).to(dt) + r[1]) * cell).clamp(0, H - 0.5)
         theta = torch.where(r[2] < FREE_ANGLE, r[3] * math.pi, angles[cy.long(), cx.long()])
-        wide = widths[0] + (widths[1] - widths[0]) * r[4]
-        long = length * (LENGTHS_TRIED[0] + (LENGTHS_TRIED[1] - LENGTHS_TRIED[0]) * r[5])
+        wides = widths[0] + (widths[1] - widths[0]) * r[4]
+        lengths = length * (LENGTHS_TRIED[0] + (LENGTHS_TRIED[1] - LENGTHS_TRIED[0]) * r[5])
         # Each trial's window: (2R + 1)^2 pixels around its centre; those off the canvas count for nothing.
         ys, xs = cy.long()[:, None] + offsets, cx.long()[:, None] + offsets
         inside = (((ys >= 0) & (ys < H))[:, :, None] & ((xs >= 0) & (xs < W))[:, None, :]).to(dt)
@@ -163,10 +164,10 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         dx = xs.to(dt)[:, None, :] + 0.5 - cx[:, None, None]
         cos, sin = torch.cos(theta)[:, None, None], torch.sin(theta)[:, None, None]
         along, across = dx * cos + dy * sin, dy * cos - dx * sin
-        half = 0.5 * long[:, None, None]
+        half = 0.5 * lengths[:, None, None]
         u = (along / half).clamp(-1, 1)                                   # where along the stroke, -1 .. 1
         dist = torch.sqrt((along - u * half) ** 2 + across ** 2)
-        paint = (0.5 * wide[:, None, None] - dist + 0.5).clamp(0, 1) * (inside * opacity)   # (tries, n, n)
+        paint = (0.5 * wides[:, None, None] - dist + 0.5).clamp(0, 1) * (inside * opacity)   # (tries, n, n)
         # Colours mid + slope * u, least squares: canvas + paint * (colour - canvas) should be the target.
         asked = paint * (want - cur * (1 - paint))
         p2 = paint * paint
@@ -187,12 +188,11 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         cells[y0:y1, x0:x1] = F.avg_pool2d(((there[3:] - there[:3]) ** 2).sum(0)[None, None], cell,
                                            ceil_mode=True)[0, 0].cpu()
         centre = torch.stack([cx[j], cy[j]])
-        reach = torch.stack([torch.cos(theta[j]), torch.sin(theta[j])]) * (0.5 * long[j])
-        scale = target.new_tensor([W, H])
-        out[k, P0] = ((centre - reach) / scale).clamp(0, 1)
+        half_chord = torch.stack([torch.cos(theta[j]), torch.sin(theta[j])]) * (0.5 * lengths[j])
+        out[k, P0] = ((centre - half_chord) / scale).clamp(0, 1)
         out[k, P1] = (centre / scale).clamp(0, 1)
-        out[k, P2] = ((centre + reach) / scale).clamp(0, 1)
-        out[k, WIDTHS] = wide[j] / min(H, W)
+        out[k, P2] = ((centre + half_chord) / scale).clamp(0, 1)
+        out[k, WIDTHS] = wides[j] / min(H, W)
         out[k, COLOR_START], out[k, COLOR_END] = start[:, j], end[:, j]
         out[k, OPACITY] = opacity
     return out
