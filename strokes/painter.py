@@ -5,9 +5,9 @@ essentials: strokes are optimized directly against the image, many at once,
 under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
 each stroke of a batch chosen, before the batch is optimized, as the best
-of a few dozen trial strokes where the canvas is most wrong, most along the
-local flow of the image (:mod:`strokes.painting.seeding`), and every stroke drawn only in its
-own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
+of a few dozen trial strokes where the canvas is most wrong, half of them
+along the local flow of the image (:mod:`strokes.painting.seeding`), and
+every stroke drawn only in its own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
 >>> import torch

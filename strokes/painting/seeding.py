@@ -112,9 +112,6 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
     return params
 
 
-
-
-
 def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Tensor, count: int,
                    widths: tuple[float, float], length: float, rng: np.random.Generator,
                    opacity: float = 0.98, tries: int = TRIES) -> torch.Tensor:
@@ -135,7 +132,7 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     """
     _, H, W = target.shape
     dev, dt = target.device, target.dtype
-    both = torch.cat([target, canvas]).reshape(6, H * W).clone()       # the target and the canvas so far
+    both = torch.cat([target, canvas]).reshape(6, H * W)       # the target and (a copy of) the canvas so far
     cell = max(1, int(0.25 * (widths[0] + widths[1])))
     error = ((canvas - target) ** 2).sum(0)
     cells = F.avg_pool2d(error[None, None], cell, ceil_mode=True)[0, 0].cpu()
