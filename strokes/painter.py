@@ -327,9 +327,8 @@ def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, 
     length_px = LENGTH * level.width * min(h, w)
     low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
     high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
-    tried = (max(low, WIDTHS_TRIED[0] * level.width), min(high, WIDTHS_TRIED[1] * level.width))
-    init = choose_strokes(canvas, target, angles, count, tuple(v * min(h, w) for v in tried), length_px, rng,
-                          opacity=1.0 if opts.opaque else 0.98)
+    tried = tuple(min(max(v * level.width, low), high) * min(h, w) for v in WIDTHS_TRIED)   # within the limits
+    init = choose_strokes(canvas, target, angles, count, tried, length_px, rng, opacity=1.0 if opts.opaque else 0.98)
     if opts.flat:
         mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
         init[:, COLOR_START], init[:, COLOR_END] = mean, mean

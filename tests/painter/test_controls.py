@@ -9,6 +9,7 @@ from strokes.cli import main
 from strokes.painter import PaintError, paint
 from strokes.painting.count import BASE, BUSY_RANGE, auto_strokes, busyness
 from strokes.painting.schedule import plan
+from strokes.painting.seeding import choose_strokes
 
 from tests.painter.scenes import FAST, scene
 
@@ -55,6 +56,19 @@ class TestStrokeControls:
                    for lv in plan(200, (26, 40), widths=(3.0 / 26, 5.0 / 26)))
         with pytest.raises(PaintError, match="min_width"):
             paint(scene(), strokes=4, min_width=6, max_width=2, **FAST)
+
+    def test_strokes_are_chosen_among_trials_within_the_limits(self, monkeypatch):
+        import strokes.painter as painter
+        tried = []
+
+        def choose(canvas, target, angles, count, widths, *args, **kwargs):
+            tried.append(tuple(w / min(canvas.shape[-2:]) for w in widths))   # fractions of the shorter side
+            return choose_strokes(canvas, target, angles, count, widths, *args, **kwargs)
+
+        monkeypatch.setattr(painter, "choose_strokes", choose)
+        p = paint(scene(), strokes=12, min_width=9.0, max_width=12.0, **FAST)   # wider than the plan's strokes
+        short = min(p.strokes.size)
+        assert tried and all(9.0 / short - 1e-6 <= a <= b <= 12.0 / short + 1e-6 for a, b in tried), tried
 
     def test_flat_strokes_have_one_colour_and_opaque_ones_full_opacity(self):
         p = paint(scene(), strokes=10, flat=True, opaque=True, **FAST)
