@@ -1,10 +1,12 @@
 """Strokes chosen one by one among trial strokes: each goes where the canvas is wrong,
 in the colour the target has there, and lowers the squared error."""
+import math
+
 import numpy as np
 import torch
 
 from strokes.layout import COLOR_END, COLOR_START, P1, WIDTHS
-from strokes.painting.seeding import choose_strokes
+from strokes.painting.seeding import blur, choose_strokes
 
 
 def _scene():
@@ -44,3 +46,14 @@ def test_the_same_rng_chooses_the_same_strokes():
     b = choose_strokes(canvas, target, angles, 5, (3.0, 6.0), 10.0, np.random.default_rng(7))
     c = choose_strokes(canvas, target, angles, 5, (3.0, 6.0), 10.0, np.random.default_rng(8))
     assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def test_the_painters_blur_is_kornias_gaussian_blur():
+    from kornia.filters import gaussian_blur2d
+
+    image = torch.rand(3, 23, 37, generator=torch.Generator().manual_seed(1))
+    for sigma in (0.6, 1.0, 3.3, 9.0):
+        k = 2 * max(1, math.ceil(2.5 * sigma)) + 1
+        expected = gaussian_blur2d(image[None], (k, k), (sigma, sigma), border_type="replicate")[0]
+        assert torch.allclose(blur(image, sigma), expected, atol=1e-6), sigma
+    assert blur(image, 0.3) is image

@@ -185,3 +185,16 @@ def test_pencil_shades_on_toned_paper_and_a_given_ground_wins():
     assert np.allclose(toned, mean, atol=0.02)
     given = paint(picture, style="pencil", strokes=4, size=60, steps=2, progress=False, background=(0.2, 0.3, 0.4))
     assert given.strokes.background == (0.2, 0.3, 0.4)
+
+
+def test_painting_imports_nothing_heavy_beyond_torch():
+    """Start-up is most of a small painting's time: painting and saving leave kornia, POT,
+    SciPy and torch's compiler unimported (each costs a tenth of a second or more)."""
+    import subprocess
+    import sys
+    code = ("import sys, torch; from strokes import paint; "
+            "paint(torch.rand(3, 24, 32), style='oil', strokes=3, size=32, progress=False).image; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'kornia', 'ot', 'scipy', 'skimage'})"
+            " + [m for m in sys.modules if m.startswith('torch._dynamo')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
