@@ -28,12 +28,10 @@ from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
 from .motion import carry, shift_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.schedule import LENGTH, batches, plan
-from .painting.seeding import blur, flow_angle, initial_strokes, pick_places
+from .painting.seeding import blur, choose_strokes, flow_angle
+from .painter import REACH, WIDTH_RANGE, WIDTHS_TRIED
 from .rendering import draw
 
-WIDTH_RANGE = (0.35, 1.4)   # the painter's width range per level (strokes.painter.WIDTH_RANGE)
-SEED_BLUR = 0.5   # the error map that seeds a new stroke is blurred over this many stroke widths
-REACH = 0.7       # a new stroke's control points may move this many stroke lengths from its seed
 MOTION = 0.5                # a control point may move this many stroke lengths from where it was carried
 RECOLOR = 0.3               # a stroke whose ends now lie on a colour this far (sum over RGB) from before changes colour
 RESEED = 0.5                # a stroke whose box changed this much on average (sum over RGB) is painted anew
@@ -127,8 +125,9 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
     Strokes whose box still holds a changed pixel once carried are re-optimized
     from there (recoloured first where an object of another colour moved in);
     a stroke whose box changed a lot on average (``RESEED``: something moved
-    through it that it could not follow) is seeded anew, as the painter seeds,
-    where the canvas is most wrong under such strokes, and keeps its place in the order.
+    through it that it could not follow) is chosen anew as the painter chooses its strokes
+    (:func:`strokes.painting.seeding.choose_strokes`), where the canvas is most wrong under
+    such strokes, and keeps its place in the order.
 
     Args:
         previous: strokes of the previous frame's painting, canvas-relative.
@@ -176,10 +175,9 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
                 if angles is None:
                     angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
                 where = _inside_boxes(stroke_boxes(start[anew], level.work, reach=reach), level.work)
-                error = blur(base - work_target, SEED_BLUR * width_px).abs().sum(0) * where
-                places = pick_places(error, int(anew.sum()), spacing=length_px,
-                                     rng=np.random.default_rng([*np.atleast_1d(seed), first]))
-                fresh = initial_strokes(places, work_target, angles, width=width_px, length=length_px, opacity=0.98)
+                fresh = choose_strokes(base, work_target, angles, int(anew.sum()),
+                                       tuple(v * width_px for v in WIDTHS_TRIED), length_px,
+                                       np.random.default_rng([*np.atleast_1d(seed), first]), where=where)
                 start[anew] = fresh
                 seeded = Bounds.around(fresh, level.work, reach=REACH * length_px,
                                        width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)

@@ -1,15 +1,12 @@
 """Where new strokes start: where the canvas is most wrong, with the colour and direction found there.
 
-* :func:`choose_strokes` (the painter's): strokes laid one by one, each the
+* :func:`choose_strokes` (the painter's and the video painter's): strokes laid one by one, each the
   best of a few dozen trial strokes placed where the error is, as fogleman's
   *primitive* chooses its shapes, before the optimizer refines them together;
-* :func:`pick_places` (the video painter's) samples seed points in proportion to the (blurred,
-  squared) error between canvas and target, pushing later picks away from
-  earlier ones so a batch spreads over the error instead of piling up;
 * :func:`flow_angle` reads the local direction of the image's structure
   (the structure tensor of its luminance): strokes start along edges and
   contours, as a painter follows form;
-* :func:`initial_strokes` builds ``(S, 15)`` strokes from those.
+* :func:`initial_strokes` builds ``(S, 15)`` straight strokes at given places (the renderer benchmark's).
 """
 from __future__ import annotations
 
@@ -62,31 +59,6 @@ def flow_angle(target: torch.Tensor, sigma: float) -> torch.Tensor:
     return across + math.pi / 2
 
 
-def pick_places(error: torch.Tensor, count: int, spacing: float, rng: np.random.Generator) -> np.ndarray:
-    """``count`` seed points ``(count, 2)`` as (x, y) pixel positions on the error map ``(H, W)``.
-
-    Each pick is drawn with probability proportional to the squared error
-    (averaged over cells of ``spacing / 3`` pixels); the error around it is then
-    damped over about ``spacing`` pixels so the next picks go elsewhere.
-    """
-    H, W = error.shape
-    cell = max(1, int(spacing // 3))                         # work on a coarser grid of cells
-    e = F.avg_pool2d(error[None, None].double(), cell, ceil_mode=True)[0, 0].cpu().numpy() ** 2
-    gh, gw = e.shape
-    ys, xs = np.mgrid[0:gh, 0:gw]
-    radius = spacing / cell
-    picks = np.empty((count, 2))
-    for k in range(count):
-        total = e.sum()
-        prob = (e / total).ravel() if total > 0 else np.full(e.size, 1.0 / e.size)
-        flat = rng.choice(e.size, p=prob)
-        cy, cx = divmod(int(flat), gw)
-        e = e * (1 - 0.9 * np.exp(-((ys - cy) ** 2 + (xs - cx) ** 2) / (2 * radius ** 2)))
-        jitter = rng.random(2)
-        picks[k] = (min(W - 0.5, (cx + jitter[0]) * cell), min(H - 0.5, (cy + jitter[1]) * cell))
-    return picks
-
-
 def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tensor,
                     width: float, length: float, opacity: float = 1.0) -> torch.Tensor:
     """Straight strokes ``(S, 15)`` centred on ``places`` (pixels, (x, y)), along ``angles``.
@@ -124,7 +96,7 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
 
 def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Tensor, count: int,
                    widths: tuple[float, float], length: float, rng: np.random.Generator,
-                   opacity: float = 0.98, tries: int = TRIES) -> torch.Tensor:
+                   opacity: float = 0.98, tries: int = TRIES, where: "torch.Tensor | None" = None) -> torch.Tensor:
     """``count`` straight strokes ``(count, 15)`` laid one by one, each the best of ``tries`` trial strokes.
 
     A trial stroke is a capsule placed in proportion to the squared error of
@@ -138,7 +110,8 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     copy of ``canvas`` before the next stroke is chosen, so the strokes of a
     batch share out the error instead of all going for the same place. This is
     primitive's best-of-random-shapes search, cut short: the optimizer refines
-    the strokes afterwards.
+    the strokes afterwards. ``where`` ``(H, W)``, if given, is nonzero where a
+    stroke may be centred (the video painter's changed parts).
     """
     _, H, W = target.shape
     dev, dt = target.device, target.dtype
@@ -146,6 +119,11 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     cell = max(1, int(0.25 * (widths[0] + widths[1])))
     error = ((canvas - target) ** 2).sum(0)
     cells = F.avg_pool2d(error[None, None], cell, ceil_mode=True)[0, 0].cpu()
+    allowed = torch.ones_like(cells) if where is None else \
+        (F.max_pool2d(where[None, None].to(dt), cell, ceil_mode=True)[0, 0].cpu() > 0).to(cells)
+    if not allowed.any():
+        raise ValueError("choose_strokes: 'where' allows no place on the canvas")
+    cells = cells * allowed
     gw = cells.shape[1]
     R = int(math.ceil(0.5 * length * LENGTHS_TRIED[1] + 0.5 * widths[1])) + 1
     offsets = torch.arange(-R, R + 1, device=dev)
@@ -154,7 +132,7 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     out = target.new_zeros(count, P)
     scale = target.new_tensor([W, H])
     for k in range(count):
-        picked = torch.multinomial(cells.flatten() + 1e-12, tries, replacement=True, generator=gen).to(dev)
+        picked = torch.multinomial((cells + 1e-12 * allowed).flatten(), tries, replacement=True, generator=gen).to(dev)
         r = draws[k]
         cx = (((picked % gw).to(dt) + r[0]) * cell).clamp(0, W - 0.5)
         cy = (((picked // gw).to(dt) + r[1]) * cell).clamp(0, H - 0.5)
@@ -193,7 +171,7 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         y1, x1 = int(ys[j, -1]) // cell + 1, int(xs[j, -1]) // cell + 1
         there = both.view(6, H, W)[:, y0 * cell:y1 * cell, x0 * cell:x1 * cell]
         cells[y0:y1, x0:x1] = F.avg_pool2d(((there[3:] - there[:3]) ** 2).sum(0)[None, None], cell,
-                                           ceil_mode=True)[0, 0].cpu()
+                                           ceil_mode=True)[0, 0].cpu() * allowed[y0:y1, x0:x1]
         centre = torch.stack([cx[j], cy[j]])
         half_chord = torch.stack([torch.cos(theta[j]), torch.sin(theta[j])]) * (0.5 * lengths[j])
         out[k, P0] = ((centre - half_chord) / scale).clamp(0, 1)

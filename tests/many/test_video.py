@@ -8,6 +8,7 @@ from strokes.bench._clips import synthetic_clip, write_clip
 from strokes.cli import main
 from strokes.coherence import changed_pixels
 from strokes.paint_video import load_video_strokes, paint_chunk, paint_video
+from strokes.rendering import draw
 
 OPTIONS = dict(style="marker", strokes=12, steps=10, steps_next=5)
 
@@ -145,3 +146,22 @@ def test_a_carried_stroke_may_not_grow_past_the_painters_reach():
     for stroke, extent in ((long, 2 * (20 + 5)), (short, 10 + 2 * 5)):
         b = _motion_bounds(stroke, (100, 100), motion_px=5.0, level_width=0.1, most_px=20.0)
         assert torch.allclose(b.high[0, 0] - b.low[0, 0], torch.tensor(float(extent)))
+
+
+def test_strokes_an_object_swept_through_are_chosen_anew_in_its_colour():
+    """A red block lands on a gray picture: the strokes it swept through are chosen again,
+    as the painter chooses, and paint it (the count and the order of the strokes stay)."""
+    from strokes import get_style, paint
+    from strokes.coherence import repaint
+
+    before = torch.full((3, 32, 48), 0.5)
+    target = before.clone()
+    target[:, :, :24] = torch.tensor([0.9, 0.1, 0.1]).view(3, 1, 1)
+    first = paint(before, style="marker", strokes=12, size=48, steps=10, progress=False, background=(0.5, 0.5, 0.5))
+    previous = torch.from_numpy(first.strokes.params).float()
+    style = get_style("marker")
+    new, moved = repaint(previous, target, before, style, (0.5, 0.5, 0.5), steps=10)
+    assert new.shape == previous.shape and moved > 0
+    red = lambda p: draw(torch.full((3, 32, 48), 0.5), p, style)[:, :, :24]   # noqa: E731
+    error = lambda p: float((red(p) - target[:, :, :24]).abs().mean())         # noqa: E731
+    assert error(new) < 0.5 * error(previous), (error(new), error(previous))

@@ -3,6 +3,7 @@ in the colour the target has there, and lowers the squared error."""
 import math
 
 import numpy as np
+import pytest
 import torch
 
 from strokes.layout import COLOR_END, COLOR_START, P1, WIDTHS
@@ -57,3 +58,19 @@ def test_the_painters_blur_is_kornias_gaussian_blur():
         expected = gaussian_blur2d(image[None], (k, k), (sigma, sigma), border_type="replicate")[0]
         assert torch.allclose(blur(image, sigma), expected, atol=1e-6), sigma
     assert blur(image, 0.3) is image
+
+
+def test_strokes_are_chosen_only_where_allowed():
+    """The video painter re-chooses strokes only where the picture changed under them."""
+    canvas = torch.ones(3, 40, 80)
+    target = canvas.clone()
+    target[:, 12:28, 8:24] = 0.2                                        # two dark squares; only the right one allowed
+    target[:, 12:28, 56:72] = 0.2
+    where = torch.zeros(40, 80)
+    where[:, 40:] = 1
+    strokes = choose_strokes(canvas, target, torch.zeros(40, 80), 3, (6.0, 8.0), 10.0,
+                             np.random.default_rng(1), where=where)
+    assert (strokes[:, P1][:, 0] * 80 >= 38).all(), strokes[:, P1]
+    with pytest.raises(ValueError, match="no place"):
+        choose_strokes(canvas, target, torch.zeros(40, 80), 1, (6.0, 8.0), 10.0, np.random.default_rng(1),
+                       where=torch.zeros(40, 80))
