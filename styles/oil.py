@@ -17,7 +17,13 @@ finer octaves of the bristles come in as the pixels get smaller):
   rest, that comes in only where the stroke is 25+ pixels wide (a large
   painting): the brush marks stay visible at 2,048 px;
 * a dry tail: towards the end the brush runs out of paint and the body breaks
-  up into streaks; the edges are slightly ragged along the whole stroke.
+  up into streaks; the edges are slightly ragged along the whole stroke;
+* fat over lean: broad strokes, the lay-in, are thinner paint, as a painter
+  starts with a big brush and thinned colour: from ``FULL_BODIED`` of the
+  canvas' shorter side up to ``LEAN``, their streaks fade to a third of their
+  contrast and their dry tail feathers out instead of breaking up. The relief
+  stays. A picture's brushwork is in the fine strokes laid over it, and the
+  lay-in no longer shows as claws of dry brush (``lean=0`` restores those).
 """
 from __future__ import annotations
 
@@ -34,6 +40,10 @@ ACROSS = 5.0      # coarsest bristle noise cells across one stroke width (five o
 STRETCH = 25.0    # bristle cells are this many times longer along the stroke than across
 CLUMPS = 3.0      # clumps of bristles across one stroke width
 FINE = 12.0       # single hairs across one stroke width: seen only where a stroke is 25+ px wide
+FULL_BODIED = 0.04  # strokes up to this wide (share of the shorter side) are full-bodied paint ...
+LEAN = 0.15         # ... from this wide, thin paint (in between, a blend)
+THIN_STREAKS = 0.35 # thin paint keeps this share of the streaks' contrast ...
+THIN_FEATHER = 0.6  # ... and its dry tail fades out softly (the break-up blurred by this much more, at the very end)
 
 
 def tangent_normal(params: torch.Tensor, size, t: torch.Tensor) -> torch.Tensor:
@@ -56,6 +66,7 @@ class OilStyle(Style):
         impasto: strength of the relief's light and shade, in [0, 1].
         dry: how much the tail breaks up as the brush runs dry, in [0, 1].
         hairs: strength of the single hairs on wide strokes, in [0, 1].
+        lean: how much thinner the paint of broad strokes is (fat over lean), in [0, 1].
         light: direction the light comes from, degrees (0 = from the right, 90 = from above).
     """
 
@@ -66,12 +77,13 @@ class OilStyle(Style):
     textured = True
 
     def __init__(self, seed: int = 0, bristles: float = 0.3, impasto: float = 0.6,
-                 dry: float = 0.6, light: float = 135.0, hairs: float = 1.0):
+                 dry: float = 0.6, light: float = 135.0, hairs: float = 1.0, lean: float = 1.0):
         super().__init__(seed)
         self.bristles = float(bristles)
         self.impasto = float(impasto)
         self.dry = float(dry)
         self.hairs = float(hairs)
+        self.lean = float(lean)
         self.light = float(light)
 
     def rasterize(self, params, size, window=None):
@@ -82,6 +94,7 @@ class OilStyle(Style):
         width = (0.5 * (params[:, 6] + params[:, 7])).detach().clamp(min=1e-4).view(-1, 1, 1)
         X, Y = f.along.detach() / (u * width), f.across.detach() / (u * width)
         px = ACROSS / (u * width)                                          # one pixel in noise cells (S, 1, 1)
+        thin = self.lean * ((width - FULL_BODIED) / (LEAN - FULL_BODIED)).clamp(0, 1)   # 0: full-bodied paint
         # The streaks, and the slope of their relief across the stroke (per noise cell).
         streak, slope = fractal_noise(X * (ACROSS / STRETCH), Y * ACROSS, self.seed, octaves=5, pixel=px, gain=0.6,
                                       slope=True)
@@ -98,8 +111,10 @@ class OilStyle(Style):
         # Body: ragged edges, and a tail that breaks into streaks as the paint runs out.
         edge = half * (1 + 0.1 * (wobble - 0.5) + 0.12 * (clumps - 0.5))
         body = coverage(f.dist - edge)
-        run_out = self.dry * ((f.t - 0.55) / 0.45).clamp(0, 1) ** 2
-        soft = (CLUMPS / (u * width)).clamp(min=0.04)                     # about a pixel: anti-aliased
+        tail = ((f.t - 0.55) / 0.45).clamp(0, 1)
+        run_out = self.dry * tail ** 2
+        # About a pixel (anti-aliased); thin paint feathers out along its tail.
+        soft = (CLUMPS / (u * width)).clamp(min=0.04) + THIN_FEATHER * thin * tail
         paint = ((0.6 * clumps + 0.4 * streak - 0.9 * run_out) / soft + 0.5).clamp(0, 1)
         alpha = params[:, OPACITY].view(-1, 1, 1) * body * paint
 
@@ -109,7 +124,8 @@ class OilStyle(Style):
         # They are fine lines: shown only where the pixels are small enough (band limit).
         shown = ((1 / (2 * px) - 2) / 2).clamp(0, 1)
         groove = shown * (1 - 5 * (streak - 0.5).abs()).clamp(min=0) ** 2
-        color = lerp_color(params, t_mix) * (1 + self.bristles * (streak - 0.5 - 0.35 * groove))[:, None]
+        bristles = self.bristles * (1 - (1 - THIN_STREAKS) * thin)
+        color = lerp_color(params, t_mix) * (1 + bristles * (streak - 0.5 - 0.35 * groove))[:, None]
 
         # Light and shade of the relief: bristle grooves plus paint ridges along the sides.
         a = math.radians(self.light)

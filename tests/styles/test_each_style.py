@@ -236,6 +236,22 @@ class TestOil:
         head, tail = alpha[75:125, 70:90], alpha[75:125, 225:240]
         assert float(head.mean()) > 0.95 and float(tail.mean()) < float(head.mean()) - 0.1
 
+    def test_broad_strokes_are_lean_paint_narrow_ones_full_bodied(self):
+        """Fat over lean: a broad stroke (the lay-in) has fainter streaks and a tail that fades
+        rather than breaks up; a narrow one is drawn exactly as with ``lean=0``."""
+        lean, fat = get_style("oil"), get_style("oil", lean=0)
+        narrow = stroke(w0=.03, w2=.03)
+        assert all(torch.equal(a, b) for a, b in zip(lean.rasterize(narrow, (400, 600)),
+                                                     fat.rasterize(narrow, (400, 600))))
+        broad = stroke(w0=.2, w2=.2, r0=.6, g0=.5, b0=.4, r2=.6, g2=.5, b2=.4)
+        (fg_lean, a_lean), (fg_fat, a_fat) = (s.rasterize(broad, (200, 300)) for s in (lean, fat))
+        streaks = [float(fg[0, :, 85:115, 80:140].mean(0).std()) for fg in (fg_lean, fg_fat)]
+        assert streaks[0] < 0.8 * streaks[1], streaks                        # the relief's shading stays
+        assert float(a_lean[0, 0, 85:115, 80:140].min()) > 0.95              # the body stays opaque
+        tail = a_lean[0, 0, 85:115, 215:235], a_fat[0, 0, 85:115, 215:235]
+        broken = [float(((t > 0.05) & (t < 0.95)).float().mean()) for t in tail]
+        assert broken[0] > broken[1] + 0.2, broken                           # partly covered: feathered
+
 
 def test_a_pen_of_no_nib_draws_a_line_of_no_width_as_nothing():
     import torch
