@@ -52,6 +52,21 @@ def test_temporaries_of_running_writers_are_kept(tmp_path):
     assert user_file.exists()
 
 
+def test_ctrl_c_just_after_the_temporary_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """A Ctrl-C lands at the next call after the temporary file is created (here: closing
+    it); the batch painter's slow test once found the file left behind."""
+    real_close = os.close
+
+    def interrupted(fd):
+        real_close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "close", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes(tmp_path / "strokes.json", b"{}")
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
 def test_write_failure_names_the_output_not_the_temporary(tmp_path, monkeypatch, code):
     """Defect 11: a full disk gave '[Errno 28] No space left on device' without the path; a read-only
