@@ -334,11 +334,28 @@ def in_worker_processes(calls: dict, finished: Callable, workers: int) -> None:
                     result = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
                 finished(key, result)
     except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _stop(pool) -> None:
+    """Stop every worker of ``pool`` now, and let the interpreter exit without waiting on them:
+    the jobs still queued for workers that are gone would otherwise hold up its exit
+    (``concurrent.futures`` flushes that queue at exit; a Ctrl-C in the slow batch test once
+    hung there for minutes)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+    queue = getattr(pool, "_call_queue", None)
+    if queue is not None:
+        queue.cancel_join_thread()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 # -- Ray ------------------------------------------------------------------------------------
