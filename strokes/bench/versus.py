@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from .common import run_timed
-from .paint import default_images, measure
+from .paint import default_images, measure, score
 
 UNSEEN = ("rocket", "motorcycle_left")   # scikit-image data photos, not in the repository
 # Photos scikit-image bundles under another name: the left view of its stereo pair.
@@ -33,20 +33,6 @@ def run_primitive(binary: str, image: Path, count: int, size: int, out: Path) ->
     cmd = [binary, "-i", str(image), "-o", str(out), "-n", str(count), "-m", "5", "-r", "256", "-s", str(size)]
     _, wall, cpu = run_timed(cmd, f"primitive on {image}")
     return {"wall_s": wall, "cpu_s": cpu}
-
-
-def score(picture_path: Path, image: Path) -> tuple[float, float]:
-    """PSNR and SSIM of a painting file against ``image`` resized to the painting's size."""
-    import numpy as np
-    from PIL import Image
-
-    from strokes.bench.common import psnr, ssim
-    from strokes.images import load_image
-    from strokes.painter import resize
-
-    picture = np.asarray(Image.open(picture_path).convert("RGB"), dtype=np.float64) / 255
-    target = resize(load_image(image), picture.shape[:2]).permute(1, 2, 0).numpy().astype(np.float64)
-    return psnr(picture, target), ssim(picture, target)
 
 
 def unseen_images(folder: Path, names=UNSEEN) -> list[Path]:

@@ -25,8 +25,6 @@ def check_request(palette=None, colors=None, colorize_like=None, style_image=Non
 
     Reads the palette and every picture named; returns ``(paints (K, 3) RGB or None, style loss or None)``.
     """
-    from .palette import check_count, parse_palette
-
     name = (lambda n: "--" + n.replace("_", "-")) if flags else (lambda n: n)
     if palette is not None and colors is not None:
         raise ColorError(f"{name('palette')} and {name('colors')}: expected one of them, got both")
@@ -35,9 +33,12 @@ def check_request(palette=None, colors=None, colorize_like=None, style_image=Non
                          "(a palette fixes the colours)")
     if style_weight is not None and style_image is None:
         raise ColorError(f"{name('style_weight')}: needs {name('style_image')}")
-    paints = parse_palette(palette, what=name("palette")) if palette is not None else None
-    if colors is not None:
-        check_count(colors, what=name("colors"))
+    paints = None
+    if palette is not None or colors is not None:       # (the palette module imports kornia: only when asked)
+        from .palette import check_count, parse_palette
+        paints = parse_palette(palette, what=name("palette")) if palette is not None else None
+        if colors is not None:
+            check_count(colors, what=name("colors"))
     if colorize_like is not None:
         from .recolor import load_reference
         load_reference(colorize_like, what=name("colorize_like"))

@@ -187,14 +187,25 @@ def test_pencil_shades_on_toned_paper_and_a_given_ground_wins():
     assert given.strokes.background == (0.2, 0.3, 0.4)
 
 
-def test_painting_imports_nothing_heavy_beyond_torch():
-    """Start-up is most of a small painting's time: painting and saving leave kornia, POT,
-    SciPy and torch's compiler unimported (each costs a tenth of a second or more)."""
+_HEAVY = ("print(sorted({m.split('.')[0] for m in sys.modules} & {'kornia', 'ot', 'scipy', 'skimage'})"
+          " + [m for m in sys.modules if m.startswith('torch._dynamo')])")
+
+
+@pytest.mark.parametrize("how", ["api", "cli"])
+def test_painting_imports_nothing_heavy_beyond_torch(how, tmp_path):
+    """Start-up is most of a small painting's time: painting and saving, from a script or with
+    ``strokes paint``, leave kornia, POT, SciPy and torch's compiler unimported (each costs a
+    tenth of a second or more)."""
     import subprocess
     import sys
-    code = ("import sys, torch; from strokes import paint; "
-            "paint(torch.rand(3, 24, 32), style='oil', strokes=3, size=32, progress=False).image; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'kornia', 'ot', 'scipy', 'skimage'})"
-            " + [m for m in sys.modules if m.startswith('torch._dynamo')])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+    Image.fromarray((np.random.default_rng(0).random((24, 32, 3)) * 255).astype(np.uint8)).save(tmp_path / "in.png")
+    if how == "api":
+        run = (f"from strokes import paint; paint({str(tmp_path / 'in.png')!r}, style='oil', strokes=3, size=32, "
+               f"progress=False).save({str(tmp_path / 'out')!r})")
+    else:
+        run = (f"from strokes.cli import main; main(['paint', {str(tmp_path / 'in.png')!r}, '-o', "
+               f"{str(tmp_path / 'out')!r}, '--strokes', '3', '--size', '32', '-q'])")
+    out = subprocess.run([sys.executable, "-c", f"import sys; {run}; {_HEAVY}"], capture_output=True, text=True,
+                         timeout=120)
+    assert (tmp_path / "out" / "painting.png").exists(), out.stdout + out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
