@@ -182,23 +182,32 @@ class PixelLayout:
         self.unsort[self.order] = torch.arange(len(self.order), device=self.order.device)
 
 
-def lay_pixels(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor, layout: PixelLayout) -> torch.Tensor:
-    """:func:`lay_windows` for strokes drawn at lists of pixels: ``fg (S, 3, 1, P)``, ``alpha (S, 1, 1, P)``.
+def clearance(alpha: torch.Tensor, layout: PixelLayout) -> torch.Tensor:
+    """``log(1 - alpha)`` of each stroke's pixels ``(S, P)`` (0 for padding): the light it lets through."""
+    return torch.log1p(-alpha.clamp(0, _OPAQUE)) * layout.inside
 
-    The light let through above each stroke's pixel is the sum of ``log(1 - a)``
-    over the later strokes at the same pixel: with the pixels sorted by canvas
-    position then stroke, a suffix sum (in double precision, as it runs over the
-    whole batch) less the suffix from the next pixel on.
-    """
+
+def light_above(clear: torch.Tensor, layout: PixelLayout) -> torch.Tensor:
+    """``(S, P)``: at each stroke's pixel, the sum of :func:`clearance` over the later strokes at that
+    pixel (its exp is the light they let through), with the pixels sorted by canvas position then
+    stroke: a suffix sum (in double precision, as it runs over the whole batch) less the suffix
+    from the next pixel on."""
+    S, P = layout.shape
+    ranked = clear.reshape(-1)[layout.order].double()
+    suffix = torch.cat([ranked.flip(0).cumsum(0).flip(0), ranked.new_zeros(1)])
+    return (suffix[:-1] - ranked - suffix[layout.next])[layout.unsort].to(clear.dtype).view(S, P)
+
+
+def lay_pixels(canvas: torch.Tensor, fg: torch.Tensor, alpha: torch.Tensor, layout: PixelLayout) -> torch.Tensor:
+    """:func:`lay_windows` for strokes drawn at lists of pixels: ``fg (S, 3, 1, P)``, ``alpha (S, 1, 1, P)``;
+    each stroke's paint is dimmed by the light the later strokes at its pixels let through (:func:`light_above`)."""
     S, P = layout.shape
     H, W = layout.size
     if tuple(fg.shape) != (S, 3, 1, P) or tuple(alpha.shape) != (S, 1, 1, P):
         raise ValueError(f"expected fg (S, 3, 1, P) and alpha (S, 1, 1, P) for {S} strokes of {P} pixels, "
                          f"got {tuple(fg.shape)} and {tuple(alpha.shape)}")
-    clear = torch.log1p(-alpha.reshape(S, P).clamp(0, _OPAQUE)) * layout.inside          # (S, P)
-    ranked = clear.reshape(-1)[layout.order].double()
-    suffix = torch.cat([ranked.flip(0).cumsum(0).flip(0), ranked.new_zeros(1)])
-    above = (suffix[:-1] - ranked - suffix[layout.next])[layout.unsort].to(clear.dtype)    # later strokes only
+    clear = clearance(alpha.reshape(S, P), layout)
+    above = light_above(clear, layout)
     paint = (alpha.reshape(S, 1, P) * fg.reshape(S, 3, P) * above.view(S, 1, P).exp()) * layout.inside[:, None]
     laid = canvas.new_zeros(3, H * W + 1).index_add(1, layout.index, paint.permute(1, 0, 2).reshape(3, -1))
     total = canvas.new_zeros(H * W + 1).index_add(0, layout.index, clear.reshape(-1))

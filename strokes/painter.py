@@ -34,6 +34,7 @@ from .files import MAX_STROKES
 from .layout import COLOR_END, COLOR_START
 from .painting.count import auto_strokes
 from .painting.optimize import BEND, Bounds, optimize_batch
+from .painting.retouch import retouch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import choose_strokes, flow_angle
 from .rendering import canvas_size, draw, to_image
@@ -44,6 +45,7 @@ WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of 
 WIDTHS_TRIED = (0.5, 1.4)  # the trial strokes a stroke is chosen from are this many times its level's width
 MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
 REACH = 1.1         # a control point may move this many stroke lengths from where its stroke was chosen
+RETOUCH_SIDE = 512  # the colours are retouched on a canvas at most this large (longest side)
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
@@ -77,6 +79,9 @@ class PaintOptions:
         for every level but the last, the style for the last) or ``"auto"``
         (the style's :attr:`~strokes.style.Style.paint_renderer`, when it has a neural renderer).
         The final picture is always drawn by the style itself.
+    retouch: once every stroke is laid, fit all their colours anew, together, against the
+        picture with its textures (:mod:`strokes.painting.retouch`; not with ``constrain`` or
+        ``extra_loss``, whose colours it would undo).
     threads: torch threads for the call (the caller's setting is restored afterwards;
         :mod:`strokes.threads`).
     checkpoint: a ``.json`` / ``.npz`` path rewritten (atomically) after every batch.
@@ -103,6 +108,7 @@ class PaintOptions:
     lr: float = 0.25
     max_batch: int = 100
     renderer: str = "auto"
+    retouch: bool = True
     threads: int = 1
     checkpoint: "str | Path | None" = None
     resume: "StrokeSet | str | Path | None" = None
@@ -187,7 +193,7 @@ def _resumed(option, size, background) -> StrokeSet | None:
     if not isinstance(option, StrokeSet):
         from .files import load
         option = load(option)
-    return StrokeSet(option.params, width=size[1], height=size[0], background=option.background)
+    return StrokeSet(option.params, width=size[1], height=size[0], background=option.background, meta=option.meta)
 
 
 def paint(image, style="oil", strokes: "int | str" = "auto", size: int = 512, seed: int = 0, device="auto",
@@ -258,7 +264,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
     metadata = {"kind": "painting", "painter": {"strokes": strokes, "size": size, "seed": seed, "style": style.name,
                             "style_options": {k: v for k, v in style.options().items() if k != "seed"},
                             "detail": opts.detail, "min_width": opts.min_width, "max_width": opts.max_width,
-                            "flat": opts.flat, "opaque": opts.opaque}}
+                            "flat": opts.flat, "opaque": opts.opaque, "retouch": opts.retouch}}
 
     def painting_so_far() -> Painting:
         return Painting(StrokeSet(params, width=W, height=H, background=background, meta=metadata), style,
@@ -292,7 +298,28 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
     finally:
         bar.close()
     assert len(params) == strokes, (len(params), strokes)
+    if opts.retouch and opts.constrain is None and opts.extra_loss is None:
+        # A finished (retouched) painting continued keeps its strokes as they were; a checkpoint's
+        # strokes are retouched with the rest, as if the run had not stopped.
+        keep = len(done) if done is not None and done.meta.get(RETOUCHED) else 0
+        params = _retouched(params, style, target, background, levels, opts.flat, keep)
+        metadata[RETOUCHED] = True
+        if opts.checkpoint is not None:
+            painting_so_far().strokes.save(opts.checkpoint)
     return painting_so_far()
+
+
+RETOUCHED = "retouched"   # in a strokes file's metadata: its colours were retouched (the painting is finished)
+
+
+def _retouched(params, style, target, background, levels, flat: bool, keep: int):
+    """Every stroke's colours (from ``keep`` on) fitted anew, together (:mod:`strokes.painting.retouch`),
+    on the last level's working canvas (at most ``RETOUCH_SIDE`` pixels on its longest side)."""
+    h, w = levels[-1].work
+    scale = min(1.0, RETOUCH_SIDE / max(h, w))
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    return retouch(params, style, resize(target, size), background,
+                   [(first, count) for _, first, count in batches(levels)], flat=flat, keep=keep)
 
 
 def _stroke_count(strokes, source: torch.Tensor, size, detail) -> int:

@@ -6,6 +6,7 @@ import torch
 from PIL import Image
 
 import strokes
+from strokes.layout import OPACITY
 from strokes.painter import PaintError, paint
 from strokes.painting.schedule import batches, plan
 
@@ -98,8 +99,19 @@ def test_resume_continues_to_the_full_count(tmp_path):
         paint(scene(), strokes=30, checkpoint=path, callback=_interrupt_at(10), **FAST)
     partial = strokes.load(path)
     done = paint(scene(), strokes=30, checkpoint=path, resume=path, **FAST)
-    assert len(done.strokes) == 30 and len(strokes.load(path)) == 30
-    assert np.array_equal(done.strokes.params[:len(partial)], partial.params)   # kept as painted
+    assert len(done.strokes) == 30 and strokes.load(path) == done.strokes
+    laid = np.r_[0:8, OPACITY]                                         # where and how wide: all but the colours
+    assert np.array_equal(done.strokes.params[:len(partial), laid], partial.params[:, laid])
+    # The colours are retouched with the rest, as if the run had never stopped.
+    assert np.array_equal(done.strokes.params, paint(scene(), strokes=30, **FAST).strokes.params)
+
+
+def test_a_finished_painting_continued_keeps_its_strokes(tmp_path):
+    first = paint(scene(), strokes=12, **FAST).strokes
+    more = paint(scene(), strokes=20, resume=first, **FAST).strokes
+    assert np.array_equal(more.params[:12], first.params)
+    assert not np.array_equal(more.params[12:], paint(scene(), strokes=20, retouch=False, resume=first,
+                                                        **FAST).strokes.params[12:])   # the new ones are retouched
 
 
 def _interrupt_at(n):
