@@ -27,6 +27,9 @@ def add_arguments(parser) -> None:
                         help="widest stroke, in pixels of the painting (default: no limit)")
     parser.add_argument("--flat", action="store_true", help="one colour per stroke (no colour change along it)")
     parser.add_argument("--opaque", action="store_true", help="every stroke at opacity 1")
+    parser.add_argument("--no-retouch", dest="retouch", action="store_false",
+                        help="keep each batch's colours as optimized (by default, once every stroke is laid, all "
+                             "colours are fitted anew together against the picture)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a style option, repeatable, as in `strokes render`; `strokes styles --options` lists them")
     parser.add_argument("--size", type=int, default=512, metavar="PX",
@@ -108,7 +111,7 @@ def run(args) -> int:
         raise ValueError(f"--resume: {checkpoint} does not exist; nothing to continue from")
     options = {"checkpoint": checkpoint, "renderer": args.renderer,
                "detail": args.detail, "min_width": args.min_width, "max_width": args.max_width,
-               "flat": args.flat, "opaque": args.opaque, "style_options": style_options(args),
+               "flat": args.flat, "opaque": args.opaque, "retouch": args.retouch, "style_options": style_options(args),
                "threads": args.threads}
     if args.background is not None:
         options["background"] = parse_color(args.background)
