@@ -299,17 +299,17 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
         bar.close()
     assert len(params) == strokes, (len(params), strokes)
     if opts.retouch and opts.constrain is None and opts.extra_loss is None:
-        # A finished (retouched) painting continued keeps its strokes as they were; a checkpoint's
-        # strokes are retouched with the rest, as if the run had not stopped.
-        keep = len(done) if done is not None and done.meta.get(RETOUCHED) else 0
+        # A finished painting continued keeps its strokes as they were; a checkpoint's strokes are
+        # retouched with the rest, as if the run had not stopped.
+        keep = len(done) if done is not None and done.meta.get(FINISHED) else 0
         params = _retouched(params, style, target, background, levels, opts.flat, keep)
-        metadata[RETOUCHED] = True
-        if opts.checkpoint is not None:
-            painting_so_far().strokes.save(opts.checkpoint)
+    metadata[FINISHED] = True
+    if opts.checkpoint is not None:
+        painting_so_far().strokes.save(opts.checkpoint)
     return painting_so_far()
 
 
-RETOUCHED = "retouched"   # in a strokes file's metadata: its colours were retouched (the painting is finished)
+FINISHED = "finished"   # in a strokes file's metadata: the painting was finished (a checkpoint is not)
 
 
 def _retouched(params, style, target, background, levels, flat: bool, keep: int):

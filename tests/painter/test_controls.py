@@ -103,10 +103,10 @@ def test_cli_flags(tmp_path, capsys):
     assert s.meta["painter"]["style_options"]["impasto"] == 0.2 and s.meta["painter"]["opaque"] is True
     assert len(s) == s.meta["painter"]["strokes"] and np.all(s.params[:, 14] == 1.0)
     assert (s.params[:, 6:8] * 21).max() <= 6 + 1e-4
-    assert s.meta["painter"]["retouch"] is True and s.meta["retouched"] is True
+    assert s.meta["painter"]["retouch"] is True and s.meta["finished"] is True
     assert main(["paint", str(src), "-o", str(tmp_path / "plain"), "--size", "32", "-q", "--strokes", "6",
                  "--no-retouch"]) == 0
     plain = strokes.load(tmp_path / "plain" / "strokes.json")
-    assert plain.meta["painter"]["retouch"] is False and "retouched" not in plain.meta
+    assert plain.meta["painter"]["retouch"] is False
     assert main(["paint", str(src), "-o", str(tmp_path / "x"), "--option", "nonsense=1", "-q"]) == 1
     assert "nonsense" in capsys.readouterr().err

@@ -47,7 +47,7 @@ def test_retouched_colours_bring_the_picture_closer_and_move_nothing():
     want = resize(target, (plain.strokes.height, plain.strokes.width))
     err = lambda p: (p.tensor() - want).abs().mean().item()  # noqa: E731
     assert err(touched) < 0.97 * err(plain)
-    assert touched.strokes.meta["retouched"] and "retouched" not in plain.strokes.meta
+    assert touched.strokes.meta["painter"]["retouch"] and not plain.strokes.meta["painter"]["retouch"]
 
 
 def test_flat_strokes_stay_one_colour():
