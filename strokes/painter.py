@@ -45,7 +45,7 @@ WIDTH_RANGE = (0.35, 1.4)  # a stroke's width may range over these multiples of 
 WIDTHS_TRIED = (0.5, 1.4)  # the trial strokes a stroke is chosen from are this many times its level's width
 MIN_SIDE = 8        # the shortest side of a canvas the painter works on, pixels
 REACH = 1.1         # a control point may move this many stroke lengths from where its stroke was chosen
-RETOUCH_SIDE = 512  # the colours are retouched on a canvas at most this large (longest side)
+RETOUCH_SIDE = 1024 # the colours are retouched on a canvas at most this large (longest side)
 
 
 __all__ = ["paint", "Painting", "PaintOptions", "PaintError"]
