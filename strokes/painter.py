@@ -318,8 +318,7 @@ def _retouched(params, style, target, background, levels, flat: bool, keep: int)
     h, w = levels[-1].work
     scale = min(1.0, RETOUCH_SIDE / max(h, w))
     size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    return retouch(params, style, resize(target, size), background,
-                   [(first, count) for _, first, count in batches(levels)], flat=flat, keep=keep)
+    return retouch(params, style, resize(target, size), background, flat=flat, keep=keep)
 
 
 def _stroke_count(strokes, source: torch.Tensor, size, detail) -> int:

@@ -29,6 +29,7 @@ import torch
 
 from ..compositing import PixelLayout, clearance, light_above
 from ..layout import COLOR_END, COLOR_START
+from ..geometry import stroke_boxes
 from ..rendering import stroke_pixels, stroke_windows
 
 ITERATIONS = 10     # conjugate-gradient steps per round
@@ -36,6 +37,8 @@ PULL = 1.0          # weight of a stroke's own colours, in pixels of full paint 
 AFFINE = 0.01       # largest mean misfit of the affine model (alpha-weighted) for the style to be retouched
 ROUNDS = 3          # reweighted rounds: least absolute error, as the painter's own loss
 ROBUST = 0.005      # ... with misses below this weighed as this (in [0, 1] colour units)
+BUDGET = 1 << 20    # strokes are read in runs of at most this many window pixels (memory)
+SHOWS = 1e-5        # a stroke's pixel counts where this much of its paint shows (not under opaque paint)
 _HALF = 0.5         # the colour the coefficients are read at (below 1, so a bright texture is not clipped)
 
 
@@ -82,17 +85,16 @@ def _paint(params, size, style, window, start, end):
     return fg.reshape(S, 3, -1), alpha.reshape(S, -1)
 
 
-def retouch(params: torch.Tensor, style, target: torch.Tensor, background, batches, flat: bool = False,
-            keep: int = 0):
+def retouch(params: torch.Tensor, style, target: torch.Tensor, background, flat: bool = False, keep: int = 0):
     """``params (N, 15)`` with every start and end colour fitted anew against ``target (3, H, W)``.
 
-    ``batches``: ``(first, count)`` of the painter's batches, in order (strokes drawn together);
     ``flat``: keep one colour per stroke; ``keep``: the first ``keep`` strokes keep their colours (a
     finished painting continued). Returns ``params`` unchanged (the same tensor) if the style's paint
     is not affine in its colours or the fit would not bring the picture closer to ``target``.
     """
     with torch.no_grad():
-        found = _slopes(params, style, tuple(target.shape[-2:]), background, batches, keep)
+        size = tuple(target.shape[-2:])
+        found = _slopes(params, style, size, background, _runs(params, size, style), keep)
         if found is None:
             return params
         slopes, known = found
@@ -113,14 +115,33 @@ def retouch(params: torch.Tensor, style, target: torch.Tensor, background, batch
         return out
 
 
-def _slopes(params, style, size, background, batches, keep: int) -> "tuple[_Slopes, torch.Tensor] | None":
+def _runs(params, size, style) -> list[tuple[int, int]]:
+    """``(first, count)``: the strokes in order, in runs whose shared window (``count`` times the
+    largest box's height and width, as :func:`stroke_pixels` reads them) stays within ``BUDGET``."""
+    boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
+    heights = (boxes[:, 2] - boxes[:, 0]).clamp(min=1).tolist()
+    widths = (boxes[:, 3] - boxes[:, 1]).clamp(min=1).tolist()
+    runs, first = [], 0
+    while first < len(params):
+        stop, h, w = first + 1, heights[first], widths[first]
+        while stop < len(params):
+            nh, nw = max(h, heights[stop]), max(w, widths[stop])
+            if (stop - first + 1) * nh * nw > BUDGET:
+                break
+            h, w, stop = nh, nw, stop + 1
+        runs.append((first, stop - first))
+        first = stop
+    return runs
+
+
+def _slopes(params, style, size, background, runs, keep: int) -> "tuple[_Slopes, torch.Tensor] | None":
     """The picture's slopes in the colours of the strokes from ``keep`` on, and the picture with all
     those colours 0 ``(3, H * W)``; ``None`` if the style's paint is not affine in its colours."""
     H, W = size
-    later = params.new_ones(H * W + 1)                 # light let through by the batches above
+    later = params.new_ones(H * W + 1)                 # light let through by the runs above
     known = params.new_zeros(3, H * W + 1)
     entries = []
-    for first, count in reversed(list(batches)):
+    for first, count in reversed(runs):
         p = params[first:first + count]
         layout, window = _pixels(p, size, style)
         f0, alpha = _paint(p, size, style, window, 0.0, 0.0)
@@ -140,7 +161,7 @@ def _slopes(params, style, size, background, batches, keep: int) -> "tuple[_Slop
         clear = clearance(alpha, layout)
         index = layout.index.view(layout.shape)
         shown = alpha * light_above(clear, layout).exp() * later[index]
-        seen = layout.inside & (shown > 0)
+        seen = layout.inside & (shown > SHOWS)
         known.index_add_(1, index[seen], (shown[:, None] * f0).permute(1, 0, 2)[:, seen])
         seen &= ~kept.view(-1, 1)
         strokes = torch.arange(first, first + count, device=index.device).view(-1, 1).expand_as(index)

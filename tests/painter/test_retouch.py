@@ -35,7 +35,7 @@ def test_styles_whose_cover_depends_on_the_colour_are_not_retouched(style):
     painted = paint(scene(), strokes=6, **{**FAST, "style": style}).strokes
     params = painted.to_tensor()
     target = resize(scene(), (painted.height, painted.width))
-    assert retouch(params, get_style(style), target, painted.background, [(0, 6)]) is params
+    assert retouch(params, get_style(style), target, painted.background) is params
 
 
 def test_retouched_colours_bring_the_picture_closer_and_move_nothing():
@@ -69,13 +69,25 @@ def test_a_style_whose_paint_is_not_affine_in_its_colours_is_left_as_it_is():
     painted = paint(scene(), strokes=8, **FAST).strokes
     params = painted.to_tensor()
     target = resize(scene(), (painted.height, painted.width))
-    assert retouch(params, Squared(), target, painted.background, [(0, 8)]) is params
-    assert retouch(params, get_style("marker"), target, painted.background, [(0, 8)]) is not params
+    assert retouch(params, Squared(), target, painted.background) is params
+    assert retouch(params, get_style("marker"), target, painted.background) is not params
 
 
 def test_colours_kept_are_kept():
     painted = paint(scene(), strokes=10, retouch=False, **FAST).strokes
     params = painted.to_tensor()
     target = resize(scene(), (painted.height, painted.width))
-    out = retouch(params, get_style("marker"), target, painted.background, [(0, 4), (4, 6)], keep=7)
+    out = retouch(params, get_style("marker"), target, painted.background, keep=7)
     assert torch.equal(out[:7], params[:7]) and not torch.equal(out[7:], params[7:])
+
+
+def test_the_fit_does_not_depend_on_how_the_strokes_are_read(monkeypatch):
+    """Strokes are read in runs that bound the memory; one stroke at a time gives the same colours."""
+    import strokes.painting.retouch as module
+    painted = paint(scene(), strokes=12, retouch=False, **FAST).strokes
+    params = painted.to_tensor()
+    target = resize(scene(), (painted.height, painted.width))
+    whole = retouch(params, get_style("marker"), target, painted.background)
+    monkeypatch.setattr(module, "BUDGET", 1)
+    assert len(module._runs(params, target.shape[-2:], get_style("marker"))) == 12
+    assert torch.allclose(retouch(params, get_style("marker"), target, painted.background), whole, atol=1e-3)
