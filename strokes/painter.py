@@ -295,14 +295,15 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
             bar.end_batch(len(params), loss)
             if opts.callback is not None:
                 opts.callback(painting_so_far())
+        assert len(params) == strokes, (len(params), strokes)
+        if opts.retouch and opts.constrain is None and opts.extra_loss is None:
+            # A finished painting continued keeps its strokes as they were; a checkpoint's strokes are
+            # retouched with the rest, as if the run had not stopped.
+            bar.say("retouching the colours")
+            keep = len(done) if done is not None and done.meta.get(FINISHED) else 0
+            params = _retouched(params, style, target, background, levels, opts.flat, keep)
     finally:
         bar.close()
-    assert len(params) == strokes, (len(params), strokes)
-    if opts.retouch and opts.constrain is None and opts.extra_loss is None:
-        # A finished painting continued keeps its strokes as they were; a checkpoint's strokes are
-        # retouched with the rest, as if the run had not stopped.
-        keep = len(done) if done is not None and done.meta.get(FINISHED) else 0
-        params = _retouched(params, style, target, background, levels, opts.flat, keep)
     metadata[FINISHED] = True
     if opts.checkpoint is not None:
         painting_so_far().strokes.save(opts.checkpoint)
@@ -448,6 +449,12 @@ class PaintProgress:
     def end_batch(self, placed: int, loss: float) -> None:
         if self.bar is not None:
             self.bar.set_postfix_str(f"{placed}/{self.total} strokes, loss {loss:.4f}")
+
+    def say(self, what: str) -> None:
+        """Show what the painter does after the last step (the bar stays full)."""
+        if self.bar is not None:
+            self.bar.set_description(what)
+            self.bar.refresh()
 
     def close(self) -> None:
         if self.bar is not None:
