@@ -27,6 +27,7 @@ from .geometry import stroke_boxes
 from .layout import COLOR_END, COLOR_START, POINTS, WIDTHS
 from .motion import carry, shift_strokes
 from .painting.optimize import Bounds, optimize_batch
+from .painting.retouch import retouch
 from .painting.schedule import LENGTH, batches, plan
 from .painting.seeding import blur, choose_strokes, flow_angle
 from .painter import REACH, WIDTH_RANGE, WIDTHS_TRIED
@@ -189,6 +190,8 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
             params[first:first + count] = batch
             moved += int(active.sum())
         canvas = draw(canvas, batch, style)           # in place
+    if moved:                                         # their colours fitted anew, as a fresh frame's; the rest stay
+        params = retouch(params, style, work_target, background, keep=~active_all)
     return params, moved / max(1, S)
 
 

@@ -85,16 +85,20 @@ def _paint(params, size, style, window, start, end):
     return fg.reshape(S, 3, -1), alpha.reshape(S, -1)
 
 
-def retouch(params: torch.Tensor, style, target: torch.Tensor, background, flat: bool = False, keep: int = 0):
+def retouch(params: torch.Tensor, style, target: torch.Tensor, background, flat: bool = False,
+            keep: "int | torch.Tensor" = 0):
     """``params (N, 15)`` with every start and end colour fitted anew against ``target (3, H, W)``.
 
-    ``flat``: keep one colour per stroke; ``keep``: the first ``keep`` strokes keep their colours (a
-    finished painting continued). Returns ``params`` unchanged (the same tensor) if the style's paint
+    ``flat``: keep one colour per stroke; ``keep``: strokes that keep their colours, the first
+    ``keep`` (a finished painting continued) or where a mask ``(N,)`` is true (a video frame's
+    strokes that nothing moved). Returns ``params`` unchanged (the same tensor) if the style's paint
     is not affine in its colours or the fit would not bring the picture closer to ``target``.
     """
     with torch.no_grad():
         size = tuple(target.shape[-2:])
-        found = _slopes(params, style, size, background, _runs(params, size, style), keep)
+        if not isinstance(keep, torch.Tensor):
+            keep = torch.arange(len(params), device=params.device) < keep
+        found = _slopes(params, style, size, background, _runs(params, size, style), keep.to(params.device))
         if found is None:
             return params
         slopes, known = found
@@ -134,9 +138,9 @@ def _runs(params, size, style) -> list[tuple[int, int]]:
     return runs
 
 
-def _slopes(params, style, size, background, runs, keep: int) -> "tuple[_Slopes, torch.Tensor] | None":
-    """The picture's slopes in the colours of the strokes from ``keep`` on, and the picture with all
-    those colours 0 ``(3, H * W)``; ``None`` if the style's paint is not affine in its colours."""
+def _slopes(params, style, size, background, runs, keep: torch.Tensor) -> "tuple[_Slopes, torch.Tensor] | None":
+    """The picture's slopes in the colours of the strokes not in ``keep`` ``(N,)``, and the picture
+    with all those colours 0 ``(3, H * W)``; ``None`` if the style's paint is not affine in its colours."""
     H, W = size
     later = params.new_ones(H * W + 1)                 # light let through by the runs above
     known = params.new_zeros(3, H * W + 1)
@@ -147,7 +151,7 @@ def _slopes(params, style, size, background, runs, keep: int) -> "tuple[_Slopes,
         f0, alpha = _paint(p, size, style, window, 0.0, 0.0)
         fs, a_s = _paint(p, size, style, window, _HALF, 0.0)
         fe, a_e = _paint(p, size, style, window, 0.0, _HALF)
-        kept = torch.arange(first, first + count, device=params.device) < keep
+        kept = keep[first:first + count]
         if not entries or kept.any():
             fg, a = _paint(p, size, style, window, None, None)
         if not entries:                                # the last batch: is the paint affine in the colours?

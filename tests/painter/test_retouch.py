@@ -20,7 +20,7 @@ def test_the_picture_is_affine_in_the_colours(style):
     painted = paint(scene(), strokes=14, **{**FAST, "style": style}).strokes
     params, look = painted.to_tensor(), get_style(style)
     size = (painted.height, painted.width)
-    slopes, known = _slopes(params, look, size, painted.background, [(0, 6), (6, 8)], keep=0)
+    slopes, known = _slopes(params, look, size, painted.background, [(0, 6), (6, 8)], keep=torch.zeros(14, dtype=torch.bool))
     colours = torch.stack([params[:, COLOR_START], params[:, COLOR_END]])
     model = (known + slopes.picture(colours).T).view(3, *size)
     ground = torch.tensor(painted.background).view(3, 1, 1).repeat(1, *size)
@@ -79,6 +79,9 @@ def test_colours_kept_are_kept():
     target = resize(scene(), (painted.height, painted.width))
     out = retouch(params, get_style("marker"), target, painted.background, keep=7)
     assert torch.equal(out[:7], params[:7]) and not torch.equal(out[7:], params[7:])
+    mask = torch.arange(10) % 3 == 0
+    out = retouch(params, get_style("marker"), target, painted.background, keep=mask)
+    assert torch.equal(out[mask], params[mask]) and not torch.equal(out[~mask], params[~mask])
 
 
 def test_the_fit_does_not_depend_on_how_the_strokes_are_read(monkeypatch):
