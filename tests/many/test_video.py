@@ -165,3 +165,24 @@ def test_strokes_an_object_swept_through_are_chosen_anew_in_its_colour():
     red = lambda p: draw(torch.full((3, 32, 48), 0.5), p, style)[:, :, :24]   # noqa: E731
     error = lambda p: float((red(p) - target[:, :, :24]).abs().mean())         # noqa: E731
     assert error(new) < 0.5 * error(previous), (error(new), error(previous))
+
+
+def test_a_frames_moved_strokes_are_retouched_and_the_still_ones_kept(monkeypatch):
+    """The colours of the strokes a frame re-optimized are fitted anew: the frame is closer to its
+    picture than without the retouch, and the strokes nothing moved keep theirs."""
+    import strokes.coherence as coherence
+    from strokes import get_style, paint
+
+    before = torch.full((3, 32, 48), 0.5)
+    target = before.clone()
+    target[:, :, :24] = torch.tensor([0.9, 0.2, 0.1]).view(3, 1, 1) * torch.linspace(0.4, 1.0, 24).view(1, 1, 24)
+    first = paint(before, style="marker", strokes=16, size=48, steps=10, progress=False, background=(0.5, 0.5, 0.5))
+    previous = torch.from_numpy(first.strokes.params).float()
+    style = get_style("marker")
+    touched, _ = coherence.repaint(previous, target, before, style, (0.5, 0.5, 0.5), steps=10)
+    monkeypatch.setattr(coherence, "retouch", lambda params, *a, **k: params)
+    plain, _ = coherence.repaint(previous, target, before, style, (0.5, 0.5, 0.5), steps=10)
+    error = lambda p: float((draw(torch.full((3, 32, 48), 0.5), p, style) - target).abs().mean())  # noqa: E731
+    assert error(touched) < error(plain)
+    still = (plain == previous).all(1)
+    assert still.any() and torch.equal(touched[still], previous[still])
