@@ -162,22 +162,30 @@ def stroke_pixels(params: torch.Tensor, size, style, pad: float = 1.0) -> PixelL
 
 def _draw_in_boxes(canvas, params, style, budget: int = 1 << 18) -> torch.Tensor:
     """Chunks of strokes, each in a window as big as the chunk's largest box (about ``budget`` pixels)."""
-    size = tuple(canvas.shape[-2:])
-    boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
+    boxes = stroke_boxes(style.paint_path(params), tuple(canvas.shape[-2:]), reach=style.reach)
+    for start, stop, h, w in box_runs(boxes, budget):
+        canvas = _draw_in_windows(canvas, params[start:stop], style,
+                                  (boxes[start:stop, 0], boxes[start:stop, 1], h, w))
+    return canvas
+
+
+def box_runs(boxes: torch.Tensor, budget: int) -> list[tuple[int, int, int, int]]:
+    """``(start, stop, h, w)``: the strokes of :func:`stroke_boxes` ``boxes`` in order, in runs whose
+    shared window (the run's count times its largest box's ``h`` and ``w``) stays within ``budget``
+    pixels (a run holds at least one stroke)."""
     heights = (boxes[:, 2] - boxes[:, 0]).clamp(min=1).tolist()
     widths = (boxes[:, 3] - boxes[:, 1]).clamp(min=1).tolist()
-    start = 0
-    while start < len(params):
+    runs, start = [], 0
+    while start < len(boxes):
         stop, h, w = start, 1, 1
-        while stop < len(params):
+        while stop < len(boxes):
             nh, nw = max(h, heights[stop]), max(w, widths[stop])
             if stop > start and (stop - start + 1) * nh * nw > budget:
                 break
             h, w, stop = nh, nw, stop + 1
-        canvas = _draw_in_windows(canvas, params[start:stop], style,
-                                  (boxes[start:stop, 0], boxes[start:stop, 1], h, w))
+        runs.append((start, stop, h, w))
         start = stop
-    return canvas
+    return runs
 
 
 def bare_canvas(params: torch.Tensor, size, style) -> torch.Tensor:

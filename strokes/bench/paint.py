@@ -107,7 +107,9 @@ def measure(image: Path, style: str, strokes: int, size: int, threads: int, out:
     """Paint ``image`` in a fresh Python process, as a user runs ``strokes paint``: wall and CPU time
     include start-up, imports and writing the files. The painting is scored here, afterwards, as
     primitive's is (:mod:`strokes.bench.versus`), so neither is timed for the benchmark's own scoring."""
-    out = out or tempfile.mkdtemp(prefix="strokes-bench-")
+    if out is None:                                    # scored, then thrown away
+        with tempfile.TemporaryDirectory(prefix="strokes-bench-") as scratch:
+            return measure(image, style, strokes, size, threads, scratch)
     cmd = [sys.executable, "-m", "strokes.bench", "paint", "--one", str(image), "--style", style,
            "--strokes", str(strokes), "--size", str(size), "--threads", str(threads), "--out", out]
     # The child sets its torch threads itself, as `strokes paint --threads` does; OMP_NUM_THREADS=1

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import torch
 
 from ..compositing import PixelLayout, clearance, light_above
-from ..layout import COLOR_END, COLOR_START
 from ..geometry import stroke_boxes
-from ..rendering import stroke_pixels, stroke_windows
+from ..layout import COLOR_END, COLOR_START
+from ..rendering import box_runs, stroke_pixels, stroke_windows
 
 ITERATIONS = 10     # conjugate-gradient steps per round
 PULL = 1.0          # weight of a stroke's own colours, in pixels of full paint (keeps hidden strokes as they are)
@@ -120,22 +120,10 @@ def retouch(params: torch.Tensor, style, target: torch.Tensor, background, flat:
 
 
 def _runs(params, size, style) -> list[tuple[int, int]]:
-    """``(first, count)``: the strokes in order, in runs whose shared window (``count`` times the
-    largest box's height and width, as :func:`stroke_pixels` reads them) stays within ``BUDGET``."""
+    """``(first, count)``: the strokes in order, in runs whose shared window (as :func:`stroke_pixels`
+    reads them) stays within ``BUDGET`` pixels."""
     boxes = stroke_boxes(style.paint_path(params), size, reach=style.reach)
-    heights = (boxes[:, 2] - boxes[:, 0]).clamp(min=1).tolist()
-    widths = (boxes[:, 3] - boxes[:, 1]).clamp(min=1).tolist()
-    runs, first = [], 0
-    while first < len(params):
-        stop, h, w = first + 1, heights[first], widths[first]
-        while stop < len(params):
-            nh, nw = max(h, heights[stop]), max(w, widths[stop])
-            if (stop - first + 1) * nh * nw > BUDGET:
-                break
-            h, w, stop = nh, nw, stop + 1
-        runs.append((first, stop - first))
-        first = stop
-    return runs
+    return [(start, stop - start) for start, stop, _, _ in box_runs(boxes, BUDGET)]
 
 
 def _slopes(params, style, size, background, runs, keep: torch.Tensor) -> "tuple[_Slopes, torch.Tensor] | None":
@@ -154,7 +142,7 @@ def _slopes(params, style, size, background, runs, keep: torch.Tensor) -> "tuple
         kept = keep[first:first + count]
         if not entries or kept.any():
             fg, a = _paint(p, size, style, window, None, None)
-        if not entries:                                # the last batch: is the paint affine in the colours?
+        if not entries:                                # the last run: is the paint affine in the colours?
             model = f0 + (fs - f0) * (p[:, COLOR_START] / _HALF)[..., None] + \
                 (fe - f0) * (p[:, COLOR_END] / _HALF)[..., None]
             misfit = float(((model - fg).abs() * a[:, None]).sum() / (3 * a.sum()).clamp(min=1e-9))
