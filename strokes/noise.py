@@ -15,6 +15,7 @@ import torch
 _MASK = (1 << 31) - 1
 _A, _B, _C = 374761393, 668265263, 1442695041   # lattice hash multipliers (x, y, seed)
 _PLAIN: ContextVar[bool] = ContextVar("strokes_plain_noise", default=False)
+_LAID: ContextVar["list | None"] = ContextVar("strokes_laid_noise", default=None)
 
 
 @contextmanager
@@ -34,6 +35,27 @@ def plain_textures():
         yield
     finally:
         _PLAIN.reset(token)
+
+
+@contextmanager
+def same_textures():
+    """Inside this block :func:`fractal_noise` computes a texture once and lays it again wherever
+    it is asked for at the same coordinates (compared exactly), with the same settings.
+
+    For drawing the same strokes several times with other colours (the painter's
+    retouch reads each style's paint at three colours): the texture is a function
+    of the strokes' shapes only, so it is the same every time.
+
+    >>> x = torch.rand(5)
+    >>> with same_textures():
+    ...     torch.equal(fractal_noise(x, x), fractal_noise(x.clone(), x))
+    True
+    """
+    token = _LAID.set([])
+    try:
+        yield
+    finally:
+        _LAID.reset(token)
 
 
 def _hash(h: torch.Tensor) -> torch.Tensor:
@@ -95,6 +117,26 @@ def fractal_noise(x: torch.Tensor, y: torch.Tensor, seed: int = 0, octaves: int 
     if _PLAIN.get():
         flat = torch.full(x.shape, 0.5, dtype=x.dtype, device=x.device)
         return (flat, torch.zeros_like(flat)) if slope else flat
+    laid = _LAID.get()
+    if laid is None:
+        return _fractal(x, y, seed, octaves, pixel, gain, slope)
+    settings = (seed, octaves, gain, slope, x.shape, x.dtype)
+    for known, kx, ky, kpixel, noise in laid:
+        if known == settings and torch.equal(kx, x) and torch.equal(ky, y) and _same(kpixel, pixel):
+            return tuple(n.clone() for n in noise) if slope else noise.clone()   # a copy: callers may write to it
+    noise = _fractal(x, y, seed, octaves, pixel, gain, slope)
+    laid.append((settings, x, y, pixel, noise))
+    return noise
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape \
+            and torch.equal(a, b)
+    return a == b
+
+
+def _fractal(x, y, seed, octaves, pixel, gain, slope):
     total = torch.zeros(x.shape, dtype=x.dtype, device=x.device)
     rise = torch.zeros_like(total) if slope else None
     per_stroke = isinstance(pixel, torch.Tensor)

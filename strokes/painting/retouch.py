@@ -30,6 +30,7 @@ import torch
 from ..compositing import PixelLayout, clearance, light_above
 from ..geometry import stroke_boxes
 from ..layout import COLOR_END, COLOR_START
+from ..noise import same_textures
 from ..rendering import box_runs, stroke_pixels, stroke_windows
 
 ITERATIONS = 10     # conjugate-gradient steps per round
@@ -136,12 +137,13 @@ def _slopes(params, style, size, background, runs, keep: torch.Tensor) -> "tuple
     for first, count in reversed(runs):
         p = params[first:first + count]
         layout, window = _pixels(p, size, style)
-        f0, alpha = _paint(p, size, style, window, 0.0, 0.0)
-        fs, a_s = _paint(p, size, style, window, _HALF, 0.0)
-        fe, a_e = _paint(p, size, style, window, 0.0, _HALF)
         kept = keep[first:first + count]
-        if not entries or kept.any():
-            fg, a = _paint(p, size, style, window, None, None)
+        with same_textures():                          # the shapes are the same: their texture too
+            f0, alpha = _paint(p, size, style, window, 0.0, 0.0)
+            fs, a_s = _paint(p, size, style, window, _HALF, 0.0)
+            fe, a_e = _paint(p, size, style, window, 0.0, _HALF)
+            if not entries or kept.any():
+                fg, a = _paint(p, size, style, window, None, None)
         if not entries:                                # the last run: is the paint affine in the colours?
             model = f0 + (fs - f0) * (p[:, COLOR_START] / _HALF)[..., None] + \
                 (fe - f0) * (p[:, COLOR_END] / _HALF)[..., None]
