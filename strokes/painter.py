@@ -36,7 +36,7 @@ from .painting.count import auto_strokes
 from .painting.optimize import BEND, Bounds, optimize_batch
 from .painting.retouch import retouch
 from .painting.schedule import LENGTH, batches, plan
-from .painting.seeding import choose_strokes, flow_angle
+from .painting.seeding import choose_strokes, flow_angle, search
 from .rendering import canvas_size, draw, to_image
 from .strokeset import StrokeSet
 from .threads import thread_policy
@@ -287,7 +287,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
             bar.start_batch(level, count)
             new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts, limits,
-                                     np.random.default_rng([seed, first + skip]), bar.step)
+                                     np.random.default_rng([seed, first + skip]), search(strokes), bar.step)
             canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:
@@ -348,14 +348,17 @@ def _width_limits(low, high, size) -> tuple[float, float]:
     return lo, hi
 
 
-def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, rng, on_step=None):
-    """Choose ``count`` strokes where ``canvas`` is most wrong and optimize them together."""
+def _paint_batch(canvas, target, angles, level, count, style, bg, opts, limits, rng, effort, on_step=None):
+    """Choose ``count`` strokes where ``canvas`` is most wrong (``effort``: trials and rounds of hill
+    climb per stroke, :func:`strokes.painting.seeding.search`) and optimize them together."""
     h, w = canvas.shape[-2:]
     length_px = LENGTH * level.width * min(h, w)
     low = min(max(WIDTH_RANGE[0] * level.width, limits[0]), limits[1])
     high = max(min(WIDTH_RANGE[1] * level.width, limits[1]), low * (1 + 1e-6))
     tried = tuple(min(max(v * level.width, low), high) * min(h, w) for v in WIDTHS_TRIED)   # within the limits
-    init = choose_strokes(canvas, target, angles, count, tried, length_px, rng, opacity=1.0 if opts.opaque else 0.98)
+    tries, climbs = effort
+    init = choose_strokes(canvas, target, angles, count, tried, length_px, rng, opacity=1.0 if opts.opaque else 0.98,
+                          tries=tries, climbs=climbs)
     if opts.flat:
         mean = 0.5 * (init[:, COLOR_START] + init[:, COLOR_END])
         init[:, COLOR_START], init[:, COLOR_END] = mean, mean

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -19,7 +20,12 @@ import torch.nn.functional as F
 from ..compositing import luminance
 from ..layout import COLOR_END, COLOR_START, OPACITY, P, P0, P1, P2, WIDTHS
 
-TRIES = 32                  # trial strokes per stroke laid (:func:`choose_strokes`)
+TRIES = 32                  # trial strokes per stroke laid, at the least (:func:`choose_strokes`) ...
+TRIALS = 25_600             # ... as a painting's strokes share about this many (a few strokes get more each)
+CLIMBS = 6                  # rounds of hill climb on a stroke's best trial, at the most ...
+CLIMB = 600                 # ... as a painting's strokes share about this many rounds
+NUDGES = 16                 # changes of the best trial tried per round
+SCREEN = 3.0                # trials at least this many pixels wide are screened on every other pixel
 LENGTHS_TRIED = (0.3, 1.2)  # a trial stroke is this many times the level's stroke length
 FREE_ANGLE = 0.5            # share of the trials at a random angle rather than along the flow
 
@@ -94,9 +100,24 @@ def initial_strokes(places: np.ndarray, target: torch.Tensor, angles: torch.Tens
     return params
 
 
+def search(strokes: int) -> tuple[int, int]:
+    """Trial strokes and rounds of hill climb per stroke, for a painting of ``strokes`` strokes.
+
+    A painting of few strokes needs each to be as good as it can be, and each is
+    cheap next to what it changes; a painting of many shares about :data:`TRIALS`
+    trials and :data:`CLIMB` rounds of hill climb among its strokes, never fewer
+    than :data:`TRIES` trials or more than :data:`CLIMBS` rounds a stroke.
+
+    >>> search(100), search(250), search(500), search(2000)
+    ((256, 6), (102, 2), (51, 1), (32, 0))
+    """
+    return min(8 * TRIES, max(TRIES, round(TRIALS / strokes))), min(CLIMBS, round(CLIMB / strokes))
+
+
 def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Tensor, count: int,
                    widths: tuple[float, float], length: float, rng: np.random.Generator,
-                   opacity: float = 0.98, tries: int = TRIES, where: "torch.Tensor | None" = None) -> torch.Tensor:
+                   opacity: float = 0.98, tries: int = TRIES, where: "torch.Tensor | None" = None,
+                   climbs: int = 0) -> torch.Tensor:
     """``count`` straight strokes ``(count, 15)`` laid one by one, each the best of ``tries`` trial strokes.
 
     A trial stroke is a capsule placed in proportion to the squared error of
@@ -106,12 +127,14 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     length from :data:`LENGTHS_TRIED` times ``length`` (pixels of the working
     canvas). Its colours are those that fit the target under it best (a
     straight blend from end to end, least squares, over what is already
-    there); the trial that lowers the squared error most is kept and laid on a
-    copy of ``canvas`` before the next stroke is chosen, so the strokes of a
-    batch share out the error instead of all going for the same place. This is
-    primitive's best-of-random-shapes search, cut short: the optimizer refines
-    the strokes afterwards. ``where`` ``(H, W)``, if given, is nonzero where a
-    stroke may be centred (the video painter's changed parts).
+    there). The best trial is then nudged, ``climbs`` rounds of
+    :data:`NUDGES` changes of its place, angle, width and length, each kept
+    if it lowers the error more (primitive's hill climb, cut short). The
+    stroke is laid on a copy of ``canvas`` before the next one is chosen, so
+    the strokes of a batch share out the error instead of all going for the
+    same place; the optimizer refines them together afterwards. ``where``
+    ``(H, W)``, if given, is nonzero where a stroke may be centred (the video
+    painter's changed parts).
     """
     _, H, W = target.shape
     dev, dt = target.device, target.dtype
@@ -125,12 +148,16 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         raise ValueError("choose_strokes: 'where' allows no place on the canvas")
     cells = cells * allowed
     gw = cells.shape[1]
-    R = int(math.ceil(0.5 * length * LENGTHS_TRIED[1] + 0.5 * widths[1])) + 1
-    offsets = torch.arange(-R, R + 1, device=dev)
+    lengths_tried = (length * LENGTHS_TRIED[0], length * LENGTHS_TRIED[1])
+    trial = _Trials(both, (H, W), int(math.ceil(0.5 * length * LENGTHS_TRIED[1] + 0.5 * widths[1])) + 1, opacity)
     gen = torch.Generator().manual_seed(int(rng.integers(2 ** 62)))
     draws = torch.rand(count, 6, tries, generator=gen).to(dev, dt)
     out = target.new_zeros(count, P)
     scale = target.new_tensor([W, H])
+    # Random trials are compared on every other pixel where a hill climb (on every pixel) follows.
+    stride = 2 if climbs > 0 and widths[0] >= SCREEN else 1
+    low = target.new_tensor([0.0, 0.0, -math.inf, widths[0], lengths_tried[0]])
+    high = target.new_tensor([W - 0.5, H - 0.5, math.inf, widths[1], lengths_tried[1]])
     for k in range(count):
         picked = torch.multinomial((cells + 1e-12 * allowed).flatten(), tries, replacement=True, generator=gen).to(dev)
         r = draws[k]
@@ -139,12 +166,81 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         theta = torch.where(r[2] < FREE_ANGLE, r[3] * math.pi, angles[cy.long(), cx.long()])
         wides = widths[0] + (widths[1] - widths[0]) * r[4]
         lengths = length * (LENGTHS_TRIED[0] + (LENGTHS_TRIED[1] - LENGTHS_TRIED[0]) * r[5])
+        shape = torch.stack([cx, cy, theta, wides, lengths], 1)                 # (tries, 5)
+        best = trial.best(shape, stride=stride)
+        if stride > 1:
+            best = trial.best(best.shape[None])                # its gain, colours and paint on every pixel
+        # Hill climb: nudges of the best so far, in place (a quarter of its width and length), angle and size.
+        step = target.new_tensor([0.25, 0.25, 0.3, 0.2, 0.2])
+        for _ in range(climbs):
+            s = best.shape
+            size = s.new_tensor([s[3], s[4], 1.0, s[3], s[4]]) * step
+            nudged = s + size * torch.randn(NUDGES, 5, generator=gen).to(dev, dt)
+            nudged = torch.cat([s[None], torch.maximum(torch.minimum(nudged, high), low)])
+            if where is not None:
+                inside = where[nudged[:, 1].long(), nudged[:, 0].long()] != 0
+                nudged = nudged[inside | (torch.arange(len(nudged), device=dev) == 0)]
+            best = trial.best(nudged, best)
+        trial.lay(best)
+        # The error cells under the stroke, afresh.
+        y0, x0 = max(0, best.top // cell), max(0, best.left // cell)
+        y1, x1 = best.bottom // cell + 1, best.right // cell + 1
+        there = both.view(6, H, W)[:, y0 * cell:y1 * cell, x0 * cell:x1 * cell]
+        cells[y0:y1, x0:x1] = F.avg_pool2d(((there[3:] - there[:3]) ** 2).sum(0)[None, None], cell,
+                                           ceil_mode=True)[0, 0].cpu() * allowed[y0:y1, x0:x1]
+        cx, cy, theta, wide, long = best.shape
+        centre = torch.stack([cx, cy])
+        half_chord = torch.stack([torch.cos(theta), torch.sin(theta)]) * (0.5 * long)
+        out[k, P0] = ((centre - half_chord) / scale).clamp(0, 1)
+        out[k, P1] = (centre / scale).clamp(0, 1)
+        out[k, P2] = ((centre + half_chord) / scale).clamp(0, 1)
+        out[k, WIDTHS] = wide / min(H, W)
+        out[k, COLOR_START], out[k, COLOR_END] = best.start, best.end
+        out[k, OPACITY] = opacity
+    return out
+
+
+@dataclass
+class _Trial:
+    """The best trial stroke so far: its shape ``(cx, cy, angle, width, length)`` (pixels, radians),
+    colours, how much it lowers the squared error, and what it paints in its window."""
+
+    shape: torch.Tensor
+    gain: float
+    start: torch.Tensor
+    end: torch.Tensor
+    pixels: torch.Tensor    # flat canvas index of its window's pixels on the canvas
+    paint: torch.Tensor     # (3, n) the canvas there with the stroke laid
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+
+class _Trials:
+    """Scores trial capsules on the canvas of ``both`` ``(6, H * W)`` (target, then canvas so far)."""
+
+    def __init__(self, both: torch.Tensor, size, R: int, opacity: float):
+        self.both, self.size, self.opacity = both, size, opacity
+        self.offsets = torch.arange(-R, R + 1, device=both.device)
+
+    def best(self, shape: torch.Tensor, so_far: "_Trial | None" = None, stride: int = 1) -> _Trial:
+        """The trial of ``shape`` ``(T, 5)`` that lowers the error most (or ``so_far``, if none does more).
+
+        ``stride``: read every ``stride``-th pixel of the windows across and down (an estimate, for
+        comparing trials quickly; what is laid is worked out on every pixel).
+        """
+        H, W = self.size
+        dt = shape.dtype
+        cx, cy, theta, wides, lengths = shape.unbind(1)
+        offsets = self.offsets[self.offsets % stride == 0]
+        T, n = len(shape), len(offsets)
         # Each trial's window: (2R + 1)^2 pixels around its centre; those off the canvas count for nothing.
         ys, xs = cy.long()[:, None] + offsets, cx.long()[:, None] + offsets
         inside = (((ys >= 0) & (ys < H))[:, :, None] & ((xs >= 0) & (xs < W))[:, None, :]).to(dt)
         ys, xs = ys.clamp(0, H - 1), xs.clamp(0, W - 1)
         index = (ys[:, :, None] * W + xs[:, None, :]).flatten()
-        want, cur = both.index_select(1, index).view(2, 3, tries, 2 * R + 1, 2 * R + 1).unbind(0)
+        want, cur = self.both.index_select(1, index).view(2, 3, T, n, n).unbind(0)
         dy = ys.to(dt)[:, :, None] + 0.5 - cy[:, None, None]
         dx = xs.to(dt)[:, None, :] + 0.5 - cx[:, None, None]
         cos, sin = torch.cos(theta)[:, None, None], torch.sin(theta)[:, None, None]
@@ -152,7 +248,7 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         half = 0.5 * lengths[:, None, None]
         u = (along / half).clamp(-1, 1)                                   # where along the stroke, -1 .. 1
         dist = torch.sqrt((along - u * half) ** 2 + across ** 2)
-        paint = (0.5 * wides[:, None, None] - dist + 0.5).clamp(0, 1) * (inside * opacity)   # (tries, n, n)
+        paint = (0.5 * wides[:, None, None] - dist + 0.5).clamp(0, 1) * (inside * self.opacity)   # (T, n, n)
         # Colours mid + slope * u, least squares: canvas + paint * (colour - canvas) should be the target.
         asked = paint * (want - cur * (1 - paint))
         p2 = paint * paint
@@ -160,24 +256,17 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         a0, a1 = asked.sum((2, 3)), (asked * u).sum((2, 3))
         det = (s0 * s2 - s1 * s1).clamp(min=1e-9)
         mid, slope = (a0 * s2 - a1 * s1) / det, (a1 * s0 - a0 * s1) / det
-        start, end = (mid - slope).clamp(0, 1), (mid + slope).clamp(0, 1)            # (3, tries)
+        start, end = (mid - slope).clamp(0, 1), (mid + slope).clamp(0, 1)            # (3, T)
         colour = 0.5 * (start + end)[:, :, None, None] + 0.5 * (end - start)[:, :, None, None] * u
         new = cur + paint * (colour - cur)
-        j = int(torch.argmax(((cur - want) ** 2 - (new - want) ** 2).sum((0, 2, 3))))
+        gains = ((cur - want) ** 2 - (new - want) ** 2).sum((0, 2, 3))
+        j = int(torch.argmax(gains))
+        if so_far is not None and not float(gains[j]) > so_far.gain:
+            return so_far
         seen = inside[j].flatten() > 0
-        both[3:, index.view(tries, -1)[j][seen]] = new[:, j].reshape(3, -1)[:, seen]
-        # The error cells under the stroke, afresh.
-        y0, x0 = max(0, int(ys[j, 0]) // cell), max(0, int(xs[j, 0]) // cell)
-        y1, x1 = int(ys[j, -1]) // cell + 1, int(xs[j, -1]) // cell + 1
-        there = both.view(6, H, W)[:, y0 * cell:y1 * cell, x0 * cell:x1 * cell]
-        cells[y0:y1, x0:x1] = F.avg_pool2d(((there[3:] - there[:3]) ** 2).sum(0)[None, None], cell,
-                                           ceil_mode=True)[0, 0].cpu() * allowed[y0:y1, x0:x1]
-        centre = torch.stack([cx[j], cy[j]])
-        half_chord = torch.stack([torch.cos(theta[j]), torch.sin(theta[j])]) * (0.5 * lengths[j])
-        out[k, P0] = ((centre - half_chord) / scale).clamp(0, 1)
-        out[k, P1] = (centre / scale).clamp(0, 1)
-        out[k, P2] = ((centre + half_chord) / scale).clamp(0, 1)
-        out[k, WIDTHS] = wides[j] / min(H, W)
-        out[k, COLOR_START], out[k, COLOR_END] = start[:, j], end[:, j]
-        out[k, OPACITY] = opacity
-    return out
+        return _Trial(shape[j], float(gains[j]), start[:, j], end[:, j], index.view(T, -1)[j][seen],
+                      new[:, j].reshape(3, -1)[:, seen], int(ys[j, 0]), int(xs[j, 0]), int(ys[j, -1]), int(xs[j, -1]))
+
+    def lay(self, trial: _Trial) -> None:
+        """Put ``trial``'s paint on the canvas."""
+        self.both[3:, trial.pixels] = trial.paint

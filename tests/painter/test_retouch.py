@@ -25,7 +25,7 @@ def test_the_picture_is_affine_in_the_colours(style):
     model = (known + slopes.picture(colours).T).view(3, *size)
     ground = torch.tensor(painted.background).view(3, 1, 1).repeat(1, *size)
     miss = (model - draw(ground, params, look)).abs()
-    assert float(miss.mean()) < 1e-4 and float(miss.quantile(0.99)) < 1e-4 and float(miss.max()) < 0.02
+    assert float(miss.mean()) < 1e-4 and float(miss.quantile(0.99)) < 1e-4 and float(miss.max()) < 0.05
 
 
 @pytest.mark.parametrize("style", ["watercolor", "pencil"])
