@@ -56,3 +56,28 @@ def test_a_batch_of_strokes_gets_the_noise_each_stroke_gets_alone(slope):
         assert torch.allclose(batch[1], torch.stack([a[1] for a in alone]), atol=1e-5)
     else:
         assert torch.allclose(batch, torch.stack(alone), atol=1e-6)
+
+
+def test_same_textures_lays_a_texture_again_only_where_it_is_the_same(monkeypatch):
+    """The retouch draws the same strokes at three colours: inside ``same_textures`` the noise is
+    computed once and laid again, equal to what is computed afresh; other coordinates get their own."""
+    import strokes.noise as noise
+    from strokes.noise import same_textures
+    from strokes.registry import get_style
+
+    oil = get_style("oil")
+    strokes = torch.tensor([[0.1, 0.2, 0.5, 0.4, 0.9, 0.6, 0.2, 0.1, 0.8, 0.2, 0.1, 0.1, 0.3, 0.9, 1.0]])
+    moved = strokes.clone()
+    moved[:, 0:6] += 0.05
+    alone = [oil.rasterize(s, (40, 60)) for s in (strokes, moved)]
+    computed, fractal = [], noise._fractal
+    monkeypatch.setattr(noise, "_fractal", lambda *a: computed.append(1) or fractal(*a))
+    with same_textures():
+        first = oil.rasterize(strokes, (40, 60))
+        once = len(computed)
+        again = oil.rasterize(strokes, (40, 60))
+        assert len(computed) == once > 0                   # laid again, not computed
+        other = oil.rasterize(moved, (40, 60))
+        assert len(computed) == 2 * once
+    for got, want in ((first, alone[0]), (again, alone[0]), (other, alone[1])):
+        assert all(torch.equal(g, w) for g, w in zip(got, want))

@@ -1,0 +1,18 @@
+"""The optimizer's steps: control points move at a share of the learning rate, the rest at the full rate."""
+import torch
+
+from strokes.layout import PAINT, POINTS, WIDTHS
+from strokes.painting.optimize import POINTS_LR, Adam
+
+
+def test_adam_takes_a_learning_rate_per_column():
+    x = torch.zeros(4, 15)
+    rates = torch.full((15,), 0.2)
+    rates[POINTS] = 0.2 * POINTS_LR
+    adam = Adam(x, rates)
+    adam.step(torch.randn(4, 15, generator=torch.Generator().manual_seed(0)))
+    moved = x.abs()                                   # Adam's first step is the rate times the gradient's sign
+    assert torch.allclose(moved[:, POINTS], torch.full((4, 6), 0.2 * POINTS_LR), rtol=1e-4)
+    assert torch.allclose(moved[:, WIDTHS], torch.full((4, 2), 0.2), rtol=1e-4)
+    assert torch.allclose(moved[:, PAINT], torch.full((4, 7), 0.2), rtol=1e-4)
+    assert POINTS_LR < 1
