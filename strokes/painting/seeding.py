@@ -1,8 +1,9 @@
 """Where new strokes start: where the canvas is most wrong, with the colour and direction found there.
 
 * :func:`choose_strokes` (the painter's and the video painter's): strokes laid one by one, each the
-  best of a few dozen trial strokes placed where the error is, as fogleman's
-  *primitive* chooses its shapes, before the optimizer refines them together;
+  best of a few dozen to a few hundred trial strokes placed where the error is, then
+  hill-climbed, as fogleman's *primitive* chooses its shapes, before the optimizer
+  refines them together (:func:`search`: how hard, by the painting's stroke count);
 * :func:`flow_angle` reads the local direction of the image's structure
   (the structure tensor of its luminance): strokes start along edges and
   contours, as a painter follows form;
@@ -25,6 +26,7 @@ TRIALS = 25_600             # ... as a painting's strokes share about this many 
 CLIMBS = 6                  # rounds of hill climb on a stroke's best trial, at the most ...
 CLIMB = 600                 # ... as a painting's strokes share about this many rounds
 NUDGES = 16                 # changes of the best trial tried per round
+NUDGE = (0.25, 0.25, 0.3, 0.2, 0.2)  # a nudge's spread: x, y (in widths / lengths), angle (rad), width, length (shares)
 SCREEN = 3.0                # trials at least this many pixels wide are screened on every other pixel
 LENGTHS_TRIED = (0.3, 1.2)  # a trial stroke is this many times the level's stroke length
 FREE_ANGLE = 0.5            # share of the trials at a random angle rather than along the flow
@@ -156,6 +158,7 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     scale = target.new_tensor([W, H])
     # Random trials are compared on every other pixel where a hill climb (on every pixel) follows.
     stride = 2 if climbs > 0 and widths[0] >= SCREEN else 1
+    spread = target.new_tensor(NUDGE)
     low = target.new_tensor([0.0, 0.0, -math.inf, widths[0], lengths_tried[0]])
     high = target.new_tensor([W - 0.5, H - 0.5, math.inf, widths[1], lengths_tried[1]])
     for k in range(count):
@@ -170,11 +173,9 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         best = trial.best(shape, stride=stride)
         if stride > 1:
             best = trial.best(best.shape[None])                # its gain, colours and paint on every pixel
-        # Hill climb: nudges of the best so far, in place (a quarter of its width and length), angle and size.
-        step = target.new_tensor([0.25, 0.25, 0.3, 0.2, 0.2])
-        for _ in range(climbs):
+        for _ in range(climbs):                                  # hill climb: nudges of the best so far
             s = best.shape
-            size = s.new_tensor([s[3], s[4], 1.0, s[3], s[4]]) * step
+            size = s.new_tensor([s[3], s[4], 1.0, s[3], s[4]]) * spread
             nudged = s + size * torch.randn(NUDGES, 5, generator=gen).to(dev, dt)
             nudged = torch.cat([s[None], torch.maximum(torch.minimum(nudged, high), low)])
             if where is not None:
