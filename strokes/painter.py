@@ -375,7 +375,7 @@ class NeuralDrawer:
     """A neural renderer behind the :meth:`~strokes.style.Style.rasterize` interface, with the style's reach."""
 
     def __init__(self, renderer, style):
-        self.renderer, self.reach, self.name = renderer, style.reach, style.name
+        self.renderer, self.reach, self.name, self.points_lr = renderer, style.reach, style.name, style.points_lr
         self.paint_path = style.paint_path
 
     def rasterize(self, params, size, window=None):

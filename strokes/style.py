@@ -56,6 +56,12 @@ class Style(abc.ABC):
       of pixels: the painter then draws each only where its paint can be
       (:func:`strokes.rendering.stroke_pixels`), in about a quarter of the
       pixels of its box. Off by default; every built-in style sets it.
+    * ``points_lr``: how fast the painter's optimizer moves a stroke's control
+      points, as a share of its learning rate (1.0 by default). The painter
+      chooses each stroke as a solid capsule whose colours it fits
+      (:func:`strokes.painting.seeding.choose_strokes`); where that is how the
+      paint looks (oil, marker, tape: 0.3), small steps keep the place it found,
+      where it is not (a wash that pools, hatched lines) the strokes need to move.
     * :meth:`paint_path`: the centreline the paint actually follows (tape lies
       straight whatever P1), used to plan where a stroke is drawn.
 
@@ -73,6 +79,7 @@ class Style(abc.ABC):
     paint_options: ClassVar[dict] = {}
     ground: ClassVar["tuple[float, float, float] | str"] = (1.0, 1.0, 1.0)
     pointwise: ClassVar[bool] = False
+    points_lr: ClassVar[float] = 1.0
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -28,6 +28,7 @@ class MarkerStyle(Style):
     name = "marker"
     description = "flat translucent felt-tip ink, constant width, rounded ends; overlaps darken"
     pointwise = True
+    points_lr = 0.3   # the painter keeps the place its chooser found (see Style)
     reach = 1.0
     svg_shape = "constant"
 

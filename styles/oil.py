@@ -73,6 +73,7 @@ class OilStyle(Style):
     name = "oil"
     description = "opaque oil paint: bristle streaks along the stroke, impasto light and shade, dry ragged tail"
     pointwise = True
+    points_lr = 0.3   # the painter keeps the place its chooser found (see Style)
     reach = 1.2  # ragged edges: up to 5% (wobble) + 15% (bristle clumps) past the half width
     textured = True
 

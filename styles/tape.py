@@ -25,6 +25,7 @@ class TapeStyle(Style):
     name = "tape"
     description = "flat rectangular strips of tape from P0 to P2, crisp edges, flat colour"
     pointwise = True
+    points_lr = 0.3   # the painter keeps the place its chooser found (see Style)
     reach = 1.0
     svg_shape = "strip"
 

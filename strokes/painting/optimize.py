@@ -111,12 +111,6 @@ def bending(params: torch.Tensor, size) -> torch.Tensor:
     return (footprint * (off * off).sum(1) / (chord + 1.0)).sum()
 
 
-# Control points step at this share of the learning rate (colours, widths and opacity at the full
-# rate): the strokes start where the chooser found them best (:func:`strokes.painting.seeding.choose_strokes`),
-# and full steps shake them out of it (+0.4 dB at 100 strokes with the chooser's hill climb).
-POINTS_LR = 0.3
-
-
 def batch_loss(params, canvas, target, style, background, ot_weight: float, layout: "WindowLayout | PixelLayout",
                extra_loss=None, bend: float = BEND):
     """Loss of the canvas with the batch laid on it (plus ``extra_loss(painted)``); also returns the painted canvas."""
@@ -150,7 +144,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     pointwise = getattr(style, "pointwise", False)
     rates = torch.full((z.shape[1],), lr, dtype=z.dtype, device=z.device)
-    rates[POINTS] = lr * POINTS_LR
+    rates[POINTS] = lr * getattr(style, "points_lr", 1.0)      # the style's share (:class:`strokes.style.Style`)
     adam = Adam(z, rates)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))

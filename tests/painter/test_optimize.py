@@ -1,8 +1,10 @@
-"""The optimizer's steps: control points move at a share of the learning rate, the rest at the full rate."""
+"""The optimizer's steps: control points move at the style's share of the learning rate, the rest at the full rate."""
 import torch
 
 from strokes.layout import PAINT, POINTS, WIDTHS
-from strokes.painting.optimize import POINTS_LR, Adam
+from strokes.painting.optimize import Adam
+
+POINTS_LR = 0.3
 
 
 def test_adam_takes_a_learning_rate_per_column():
@@ -15,4 +17,11 @@ def test_adam_takes_a_learning_rate_per_column():
     assert torch.allclose(moved[:, POINTS], torch.full((4, 6), 0.2 * POINTS_LR), rtol=1e-4)
     assert torch.allclose(moved[:, WIDTHS], torch.full((4, 2), 0.2), rtol=1e-4)
     assert torch.allclose(moved[:, PAINT], torch.full((4, 7), 0.2), rtol=1e-4)
-    assert POINTS_LR < 1
+
+
+def test_styles_painted_as_solid_capsules_keep_their_chosen_places():
+    from strokes.registry import get_style, list_styles
+
+    assert all(get_style(name).points_lr == POINTS_LR for name in ("oil", "marker", "tape"))
+    assert all(get_style(name).points_lr == 1.0 for name in ("watercolor", "pencil"))
+    assert all(0 < get_style(name).points_lr <= 1 for name in list_styles())
