@@ -29,7 +29,7 @@ from .motion import carry, shift_strokes
 from .painting.optimize import Bounds, optimize_batch
 from .painting.retouch import retouch
 from .painting.schedule import LENGTH, batches, plan
-from .painting.seeding import blur, choose_strokes, flow_angle
+from .painting.seeding import blur, choose_strokes, flow_angle, search
 from .painter import REACH, WIDTH_RANGE, WIDTHS_TRIED
 from .rendering import draw
 
@@ -176,15 +176,19 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
                 if angles is None:
                     angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
                 where = _inside_boxes(stroke_boxes(start[anew], level.work, reach=reach), level.work)
+                tries, climbs = search(S)
                 fresh = choose_strokes(base, work_target, angles, int(anew.sum()),
                                        tuple(v * width_px for v in WIDTHS_TRIED), length_px,
-                                       np.random.default_rng([*np.atleast_1d(seed), first]), where=where)
+                                       np.random.default_rng([*np.atleast_1d(seed), first]), where=where,
+                                       tries=tries, climbs=climbs)
                 start[anew] = fresh
                 seeded = Bounds.around(fresh, level.work, reach=REACH * length_px,
                                        width_low=WIDTH_RANGE[0] * level.width, width_high=WIDTH_RANGE[1] * level.width)
                 bounds.low[anew], bounds.high[anew] = seeded.low, seeded.high
+            # Full steps for the control points: a carried stroke follows what moved under it
+            # (the style's smaller share holds a freshly chosen place; here it cost 0.2 dB).
             new, _ = optimize_batch(start, bounds, base, work_target, style, bg,
-                                    ot_weight=ot_weight, steps=steps, lr=lr, bend=bend)
+                                    ot_weight=ot_weight, steps=steps, lr=lr, bend=bend, points_lr=1.0)
             batch = batch.clone()
             batch[active] = new
             params[first:first + count] = batch

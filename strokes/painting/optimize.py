@@ -127,7 +127,8 @@ def batch_loss(params, canvas, target, style, background, ot_weight: float, layo
 
 def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, target: torch.Tensor, style,
                    background, ot_weight: float = 0.1, steps: int = 60, lr: float = 0.15,
-                   plain: bool = True, on_step=None, constrain=None, extra_loss=None, bend: float = BEND):
+                   plain: bool = True, on_step=None, constrain=None, extra_loss=None, bend: float = BEND,
+                   points_lr: "float | None" = None):
     """Adam on a batch of strokes ``(S, 15)`` laid over ``canvas`` ``(3, H, W)`` towards ``target``.
 
     ``plain``: optimize against the strokes' plain shape and colour, without
@@ -136,7 +137,8 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     texture once when it draws the finished batch. ``on_step(k)`` is called
     after every step ``k`` (1 .. steps). ``constrain(strokes) -> strokes`` is applied to the decoded
     batch at every step and at the end; ``extra_loss(painted canvas) -> scalar`` is added to the loss
-    (see :class:`strokes.painter.PaintOptions`).
+    (see :class:`strokes.painter.PaintOptions`). ``points_lr``: the control points' share of ``lr``
+    (``None``: the style's :attr:`~strokes.style.Style.points_lr`).
 
     Returns ``(strokes (S, 15), last loss)``; strokes in canvas-relative units.
     """
@@ -144,7 +146,7 @@ def optimize_batch(params: torch.Tensor, bounds: Bounds, canvas: torch.Tensor, t
     z = bounds.encode(params.detach(), size).requires_grad_(True)
     pointwise = getattr(style, "pointwise", False)
     rates = torch.full((z.shape[1],), lr, dtype=z.dtype, device=z.device)
-    rates[POINTS] = lr * getattr(style, "points_lr", 1.0)      # the style's share (:class:`strokes.style.Style`)
+    rates[POINTS] = lr * (getattr(style, "points_lr", 1.0) if points_lr is None else points_lr)
     adam = Adam(z, rates)
     loss = torch.tensor(float("nan"))
     decode = (lambda z: bounds.decode(z, size)) if constrain is None else (lambda z: constrain(bounds.decode(z, size)))
