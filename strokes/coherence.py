@@ -145,6 +145,7 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
         ``(strokes (S, 15), share of strokes re-optimized)``.
     """
     S = len(previous)
+    tries, climbs = search(S)                         # the painter's search for this many strokes
     H, W = target.shape[-2:]
     reach = style.reach
     carried = carry(previous.detach().cpu(), target.cpu(), before.cpu(), style, threshold=threshold)
@@ -176,7 +177,6 @@ def repaint(previous: torch.Tensor, target: torch.Tensor, before: torch.Tensor, 
                 if angles is None:
                     angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
                 where = _inside_boxes(stroke_boxes(start[anew], level.work, reach=reach), level.work)
-                tries, climbs = search(S)
                 fresh = choose_strokes(base, work_target, angles, int(anew.sum()),
                                        tuple(v * width_px for v in WIDTHS_TRIED), length_px,
                                        np.random.default_rng([*np.atleast_1d(seed), first]), where=where,

@@ -5,8 +5,9 @@ essentials: strokes are optimized directly against the image, many at once,
 under a pixel loss plus an optimal-transport loss, coarse to fine. What is
 ours: the plan of levels and batches (:mod:`strokes.painting.schedule`),
 each stroke of a batch chosen, before the batch is optimized, as the best
-of a few dozen trial strokes where the canvas is most wrong, half of them
-along the local flow of the image (:mod:`strokes.painting.seeding`), and
+of many trial strokes where the canvas is most wrong, half of them along
+the local flow of the image, then hill-climbed (:mod:`strokes.painting.seeding`;
+more search per stroke when there are few), and
 every stroke drawn only in its own small window (:func:`strokes.rendering.draw`), which keeps a batch cheap
 on a CPU. The saved picture is drawn by the style's reference rasterizer.
 
@@ -271,6 +272,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
                         time.perf_counter() - started)
 
     levels = plan(strokes, (H, W), opts.max_batch, widths=limits)
+    effort = search(strokes)                                   # trials and hill-climb rounds per stroke
     drawers = _optimizing_renderers(opts.renderer, style, dev, len(levels))
     bar = PaintProgress(progress, levels, opts.steps, strokes, len(params))
     try:
@@ -287,7 +289,7 @@ def _paint(image, style, strokes, size, seed, device, progress, opts: PaintOptio
                 angles = flow_angle(work_target, sigma=level.width * min(level.work) / 2)
             bar.start_batch(level, count)
             new, loss = _paint_batch(canvas, work_target, angles, level, count, drawer, bg, opts, limits,
-                                     np.random.default_rng([seed, first + skip]), search(strokes), bar.step)
+                                     np.random.default_rng([seed, first + skip]), effort, bar.step)
             canvas = draw(canvas, new, drawer)
             params = torch.cat([params, new])
             if opts.checkpoint is not None:

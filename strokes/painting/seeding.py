@@ -150,7 +150,6 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
         raise ValueError("choose_strokes: 'where' allows no place on the canvas")
     cells = cells * allowed
     gw = cells.shape[1]
-    lengths_tried = (length * LENGTHS_TRIED[0], length * LENGTHS_TRIED[1])
     trial = _Trials(both, (H, W), int(math.ceil(0.5 * length * LENGTHS_TRIED[1] + 0.5 * widths[1])) + 1, opacity)
     gen = torch.Generator().manual_seed(int(rng.integers(2 ** 62)))
     draws = torch.rand(count, 6, tries, generator=gen).to(dev, dt)
@@ -159,8 +158,8 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
     # Random trials are compared on every other pixel where a hill climb (on every pixel) follows.
     stride = 2 if climbs > 0 and widths[0] >= SCREEN else 1
     spread = target.new_tensor(NUDGE)
-    low = target.new_tensor([0.0, 0.0, -math.inf, widths[0], lengths_tried[0]])
-    high = target.new_tensor([W - 0.5, H - 0.5, math.inf, widths[1], lengths_tried[1]])
+    low = target.new_tensor([0.0, 0.0, -math.inf, widths[0], length * LENGTHS_TRIED[0]])      # a nudged trial's bounds
+    high = target.new_tensor([W - 0.5, H - 0.5, math.inf, widths[1], length * LENGTHS_TRIED[1]])
     for k in range(count):
         picked = torch.multinomial((cells + 1e-12 * allowed).flatten(), tries, replacement=True, generator=gen).to(dev)
         r = draws[k]
@@ -180,7 +179,8 @@ def choose_strokes(canvas: torch.Tensor, target: torch.Tensor, angles: torch.Ten
             nudged = torch.cat([s[None], torch.maximum(torch.minimum(nudged, high), low)])
             if where is not None:
                 inside = where[nudged[:, 1].long(), nudged[:, 0].long()] != 0
-                nudged = nudged[inside | (torch.arange(len(nudged), device=dev) == 0)]
+                inside[0] = True                                 # the best so far stays a candidate
+                nudged = nudged[inside]
             best = trial.best(nudged, best)
         trial.lay(best)
         # The error cells under the stroke, afresh.
